@@ -1,0 +1,15 @@
+// Removes build products: compiled .js/.d.ts beside the sources, bundled assets and cdk.out.
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+for (const dir of ['assets', 'cdk.out']) rmSync(join(root, dir), { recursive: true, force: true });
+function sweep(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) sweep(path);
+    else if (/\.(js|d\.ts)$/.test(name)) rmSync(path);
+  }
+}
+for (const dir of ['lib', 'lambda', 'bin']) sweep(join(root, dir));
