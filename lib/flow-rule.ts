@@ -1,0 +1,294 @@
+import { CustomResource, Duration, IResource, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct, IConstruct } from 'constructs';
+import type { FlowDirection, FlowRuleAction, FlowRuleFields } from '../lambda/flow-rule-provider/contract';
+import {
+  actionTypeProblem, bounceMessageProblem, descriptionProblem, MAX_SENDER_PATTERNS, patternListProblems,
+  RULE_NAME_LENGTH, RULE_TIMEOUT_MINUTES, ruleNameProblem, ruleTimeoutProblem, smtpGatewayNameProblem,
+  SYNC_INVOCATION_TIMEOUT_SECONDS, synchronousDestinationsProblem,
+} from '../lambda/rules';
+import { ActionSpec, InboundAction, OutboundAction } from './actions';
+import type { IWorkMailOrganization } from './organization';
+import { check, invalid, warn, WARNINGS } from './private/errors';
+import { allowWorkMailInvoke } from './private/permission';
+import { flowRuleProvider } from './provider';
+
+/**
+ * An Amazon WorkMail email flow rule.
+ */
+export interface IFlowRule extends IResource {
+  /**
+   * The id WorkMail gave the rule.
+   * @attribute
+   */
+  readonly ruleId: string;
+
+  /**
+   * The name of the rule.
+   * @attribute
+   */
+  readonly ruleName: string;
+
+  /** The organization the rule belongs to. */
+  readonly organization: IWorkMailOrganization;
+}
+
+/**
+ * What every email flow rule has, whatever its direction and action.
+ */
+export interface FlowRuleOptions {
+  /**
+   * The senders the rule applies to: `*`, addresses (`user@example.com`), domains (`example.com`) or
+   * subdomain wildcards (`*.example.com`). No whitespace, no `+`, no duplicates, at most 250 patterns.
+   *
+   * @default ['*'] (every sender)
+   */
+  readonly senderPatterns?: string[];
+
+  /**
+   * The recipients the rule applies to, in the same forms as `senderPatterns`. A synchronous Run Lambda
+   * rule accepts only `['*']`.
+   *
+   * @default ['*'] (every recipient)
+   */
+  readonly destinationPatterns?: string[];
+
+  /**
+   * The name of the rule, 1 to 64 characters, unique among the organization's rules of the same direction.
+   *
+   * @default a unique name derived from the construct path
+   */
+  readonly ruleName?: string;
+
+  /**
+   * A description of the rule, at most 256 characters.
+   *
+   * @default no description
+   */
+  readonly description?: string;
+
+  /**
+   * What happens to the rule in WorkMail when it leaves the stack (or the stack is deleted).
+   *
+   * @default RemovalPolicy.DESTROY (the rule is deleted)
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Properties of an inbound email flow rule.
+ */
+export interface InboundFlowRuleProps extends FlowRuleOptions {
+  /** The organization whose inbound mail the rule applies to. */
+  readonly organization: IWorkMailOrganization;
+
+  /** What the rule does with a message that matches it. */
+  readonly action: InboundAction;
+}
+
+/**
+ * Properties of an outbound email flow rule.
+ */
+export interface OutboundFlowRuleProps extends FlowRuleOptions {
+  /** The organization whose outbound mail the rule applies to. */
+  readonly organization: IWorkMailOrganization;
+
+  /** What the rule does with a message that matches it. */
+  readonly action: OutboundAction;
+}
+
+/**
+ * An inbound email flow rule of an Amazon WorkMail organization: what WorkMail does with a message
+ * that comes in from a matching sender to a matching recipient, such as running a Lambda function.
+ *
+ * @resource Custom::WorkMailInboundFlowRule
+ */
+export class InboundFlowRule extends Resource implements IFlowRule {
+  public readonly ruleId: string;
+  public readonly ruleName: string;
+  public readonly organization: IWorkMailOrganization;
+
+  constructor(scope: Construct, id: string, props: InboundFlowRuleProps) {
+    super(scope, id);
+    this.organization = props.organization;
+    const rendered = renderFlowRule(this, 'INBOUND', props, props.action._spec);
+    this.ruleName = rendered.ruleName;
+    this.ruleId = rendered.resource.getAttString('RuleId');
+  }
+}
+
+/**
+ * An outbound email flow rule of an Amazon WorkMail organization: what WorkMail does with a message
+ * that a matching sender sends to a matching recipient, such as running a Lambda function.
+ *
+ * @resource Custom::WorkMailOutboundFlowRule
+ */
+export class OutboundFlowRule extends Resource implements IFlowRule {
+  public readonly ruleId: string;
+  public readonly ruleName: string;
+  public readonly organization: IWorkMailOrganization;
+
+  constructor(scope: Construct, id: string, props: OutboundFlowRuleProps) {
+    super(scope, id);
+    this.organization = props.organization;
+    const rendered = renderFlowRule(this, 'OUTBOUND', props, props.action._spec);
+    this.ruleName = rendered.ruleName;
+    this.ruleId = rendered.resource.getAttString('RuleId');
+  }
+}
+
+// ---- shared implementation of both directions ----
+
+/** Marks the rules of an app, for the name-uniqueness check. */
+const RULE_INFO = Symbol.for('cdk-workmail-lambda.FlowRule');
+
+interface RuleInfo {
+  readonly direction: FlowDirection;
+  readonly organizationId: string;
+  readonly ruleName: string;
+}
+
+const RESOURCE_TYPES: Record<FlowDirection, string> = {
+  INBOUND: 'Custom::WorkMailInboundFlowRule',
+  OUTBOUND: 'Custom::WorkMailOutboundFlowRule',
+};
+
+function renderFlowRule(
+  rule: Resource, direction: FlowDirection, props: FlowRuleOptions & { organization: IWorkMailOrganization }, action: ActionSpec,
+): { resource: CustomResource; ruleName: string } {
+  const organization = props.organization;
+  const senderPatterns = props.senderPatterns ?? ['*'];
+  const destinationPatterns = props.destinationPatterns ?? ['*'];
+  const ruleName = props.ruleName ?? Names.uniqueResourceName(rule, { maxLength: RULE_NAME_LENGTH.max, separator: '-' });
+
+  checkSameEnvironment(rule, 'organization', organization);
+  if (!Token.isUnresolved(ruleName)) check(rule, ruleNameProblem('ruleName', ruleName));
+  if (props.description !== undefined && !Token.isUnresolved(props.description)) {
+    check(rule, descriptionProblem('description', props.description));
+  }
+  checkPatterns(rule, 'senderPatterns', senderPatterns, MAX_SENDER_PATTERNS);
+  checkPatterns(rule, 'destinationPatterns', destinationPatterns);
+
+  const dependencies: IConstruct[] = [];
+  const wireAction = renderAction(rule, direction, action, false, organization, dependencies);
+  if (action.lambda?.synchronous && !Token.isUnresolved(destinationPatterns)) {
+    check(rule, synchronousDestinationsProblem('destinationPatterns', destinationPatterns));
+  }
+
+  const fields: FlowRuleFields = {
+    OrganizationId: organization.organizationId,
+    Name: ruleName,
+    Description: props.description,
+    SenderPatterns: senderPatterns,
+    DestinationPatterns: destinationPatterns,
+    Action: wireAction,
+  };
+  const provider = flowRuleProvider(rule, direction, organization.organizationArn);
+  const resource = new CustomResource(rule, 'Resource', {
+    serviceToken: provider.serviceToken,
+    resourceType: RESOURCE_TYPES[direction],
+    properties: { ...fields },
+    removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+  });
+  dependencies.forEach((d) => resource.node.addDependency(d));
+
+  const info: RuleInfo = { direction, organizationId: organization.organizationId, ruleName };
+  (rule as any)[RULE_INFO] = info;
+  rule.node.addValidation({ validate: () => uniqueNameProblems(rule, info) });
+  return { resource, ruleName };
+}
+
+function checkPatterns(rule: IConstruct, prop: string, patterns: string[], max?: number): void {
+  if (Token.isUnresolved(patterns)) return;
+  const resolved = patterns.filter((p) => !Token.isUnresolved(p));
+  // Only a fully known list can be checked for emptiness and size; known entries are always checked.
+  const problems = resolved.length === patterns.length
+    ? patternListProblems(prop, patterns, max)
+    : patternListProblems(prop, resolved).filter((p) => !p.includes('at least one'));
+  if (problems.length > 0) throw invalid(rule, problems.join('; '));
+}
+
+function renderAction(
+  rule: IConstruct, direction: FlowDirection, action: ActionSpec, fallback: boolean,
+  organization: IWorkMailOrganization, dependencies: IConstruct[],
+): FlowRuleAction {
+  const prop = fallback ? 'fallbackAction' : 'action';
+  check(rule, actionTypeProblem(prop, direction, action.type, fallback));
+  if (action.bounceMessage !== undefined && !Token.isUnresolved(action.bounceMessage)) {
+    check(rule, bounceMessageProblem(`${prop} ${action.label}: message`, action.bounceMessage));
+  }
+  if (action.smtpGatewayName !== undefined && !Token.isUnresolved(action.smtpGatewayName)) {
+    check(rule, smtpGatewayNameProblem(`${prop} ${action.label}: gatewayName`, action.smtpGatewayName));
+  }
+  const spec = action.lambda;
+  if (!spec) {
+    return { Type: action.type, BounceMessage: action.bounceMessage, SmtpGatewayName: action.smtpGatewayName };
+  }
+
+  const fn = spec.fn;
+  checkSameEnvironment(rule, `${prop} ${action.label}: function`, fn, organization);
+  const permission = allowWorkMailInvoke(fn, organization, rule);
+  if (permission) dependencies.push(permission);
+
+  if (!spec.synchronous) {
+    if (spec.ruleTimeout !== undefined) {
+      throw invalid(rule, `ruleTimeout is only allowed with synchronous: true (an asynchronous Run Lambda action has no timeout), got ${spec.ruleTimeout.toHumanString()}`);
+    }
+    if (spec.fallback !== undefined) {
+      throw invalid(rule, `fallbackAction is only allowed with synchronous: true (an asynchronous Run Lambda action has no fallback), got ${spec.fallback.label}`);
+    }
+    return { Type: 'RUN_LAMBDA', Lambda: { FunctionArn: fn.functionArn, InvocationType: 'ASYNC' } };
+  }
+
+  const timeout = spec.ruleTimeout ?? Duration.minutes(RULE_TIMEOUT_MINUTES.default);
+  const minutes = renderMinutes(rule, timeout);
+  const fallbackSpec = spec.fallback ?? (direction === 'INBOUND' ? InboundAction.DEFAULT : OutboundAction.DEFAULT)._spec;
+  const fallbackAction = renderAction(rule, direction, fallbackSpec, true, organization, dependencies);
+  warnOnSlowFunction(rule, fn);
+  return {
+    Type: 'RUN_LAMBDA',
+    Lambda: { FunctionArn: fn.functionArn, InvocationType: 'SYNC', FallbackAction: fallbackAction, RuleTimeoutInMinutes: minutes },
+  };
+}
+
+function renderMinutes(rule: IConstruct, timeout: Duration): number {
+  if (timeout.isUnresolved()) return timeout.toMinutes();
+  const minutes = timeout.toSeconds() / 60;
+  check(rule, ruleTimeoutProblem('ruleTimeout', minutes, Number.isInteger(minutes) ? `${minutes} minutes` : timeout.toHumanString()));
+  return minutes;
+}
+
+function warnOnSlowFunction(rule: IConstruct, fn: lambda.IFunction): void {
+  const timeout = fn instanceof lambda.Function ? fn.timeout : undefined;
+  if (timeout && !timeout.isUnresolved() && timeout.toSeconds() > SYNC_INVOCATION_TIMEOUT_SECONDS) {
+    warn(rule, WARNINGS.synchronousFunctionTimeout,
+      `the function ${fn.node.path} has a timeout of ${timeout.toHumanString()}, but WorkMail counts a synchronous invocation that has not answered after ${SYNC_INVOCATION_TIMEOUT_SECONDS} seconds as failed; set its timeout to at most Duration.seconds(${SYNC_INVOCATION_TIMEOUT_SECONDS})`);
+  }
+}
+
+/** WorkMail only manages rules from the organization's Region and only runs functions of its account and Region. */
+function checkSameEnvironment(rule: IConstruct, what: string, resource: IResource, organization?: IWorkMailOrganization): void {
+  const stack = Stack.of(rule);
+  const against = organization
+    ? { region: organization.env.region, account: organization.env.account, name: 'the organization' }
+    : { region: stack.region, account: stack.account, name: `the stack ${stack.stackName}` };
+  const { region, account } = resource.env;
+  const known = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b);
+  if (known(region, against.region) && region !== against.region) {
+    throw invalid(rule, `${what} is in Region ${region}, but ${against.name} is in ${against.region}; WorkMail only runs functions and manages rules in the organization's own account and Region`);
+  }
+  if (known(account, against.account) && account !== against.account) {
+    throw invalid(rule, `${what} is in account ${account}, but ${against.name} is in account ${against.account}; WorkMail only runs functions and manages rules in the organization's own account and Region`);
+  }
+}
+
+function uniqueNameProblems(rule: IConstruct, info: RuleInfo): string[] {
+  if (Token.isUnresolved(info.ruleName) || Token.isUnresolved(info.organizationId)) return [];
+  const clash = rule.node.root.node.findAll().find((other) => {
+    const o: RuleInfo | undefined = (other as any)[RULE_INFO];
+    return other !== rule && o !== undefined && o.direction === info.direction
+      && o.organizationId === info.organizationId && o.ruleName === info.ruleName;
+  });
+  if (!clash) return [];
+  return [`ruleName ${JSON.stringify(info.ruleName)} is also used by the ${info.direction.toLowerCase()} rule ${clash.node.path}; rule names must be unique among an organization's ${info.direction.toLowerCase()} rules (organization ${info.organizationId})`];
+}

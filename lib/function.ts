@@ -1,0 +1,120 @@
+import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { InboundAction, InboundRunLambdaOptions, OutboundAction, OutboundRunLambdaOptions } from './actions';
+import { FlowRuleOptions, InboundFlowRule, OutboundFlowRule } from './flow-rule';
+import type { IWorkMailOrganization } from './organization';
+import { allowWorkMailInvoke } from './private/permission';
+import { SYNC_INVOCATION_TIMEOUT_SECONDS } from '../lambda/rules';
+
+/**
+ * Properties of a WorkMail function: every `lambda.FunctionProps`, and the organization it serves.
+ */
+export interface WorkMailFunctionProps extends lambda.FunctionProps {
+  /**
+   * The WorkMail organization whose email flow rules run the function. The function is allowed to be
+   * invoked by WorkMail for this organization only.
+   */
+  readonly organization: IWorkMailOrganization;
+}
+
+/**
+ * Options of an inbound Run Lambda rule made with `WorkMailFunction.addInboundRule()`.
+ */
+export interface InboundLambdaRuleOptions extends InboundRunLambdaOptions, FlowRuleOptions {}
+
+/**
+ * Options of an outbound Run Lambda rule made with `WorkMailFunction.addOutboundRule()`.
+ */
+export interface OutboundLambdaRuleOptions extends OutboundRunLambdaOptions, FlowRuleOptions {}
+
+/**
+ * A Lambda function that Amazon WorkMail runs from email flow rules.
+ *
+ * A `lambda.Function` with a timeout suited to synchronous rules (15 seconds, the longest WorkMail waits)
+ * and the permission for WorkMail to invoke it for its organization (limited to that organization and
+ * its account). Add rules that run it with `addInboundRule()` and `addOutboundRule()`, or pass it to
+ * `InboundAction.runLambda()` / `OutboundAction.runLambda()`.
+ */
+export class WorkMailFunction extends lambda.Function {
+  /** The organization whose rules run the function. */
+  public readonly organization: IWorkMailOrganization;
+
+  constructor(scope: Construct, id: string, props: WorkMailFunctionProps) {
+    const { organization, ...functionProps } = props;
+    super(scope, id, {
+      ...functionProps,
+      // @default Duration.seconds(15): WorkMail counts a synchronous call that has not answered by then as failed.
+      timeout: props.timeout ?? Duration.seconds(SYNC_INVOCATION_TIMEOUT_SECONDS),
+    });
+    this.organization = organization;
+    allowWorkMailInvoke(this, organization, this);
+    if (!props.role) this.scopeLogging(props);
+  }
+
+  /**
+   * The role this function created gets AWSLambdaBasicExecutionRole, which may write to every log group of
+   * the account. Give it an inline policy on its own log group instead.
+   */
+  private scopeLogging(props: WorkMailFunctionProps): void {
+    let logGroupArn: string;
+    if (props.logGroup) {
+      logGroupArn = props.logGroup.logGroupRef.logGroupArn;
+    } else {
+      const logGroup = new logs.LogGroup(this, 'LogGroup', {
+        retention: logs.RetentionDays.ONE_YEAR,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      const cfnFunction = this.node.defaultChild as lambda.CfnFunction;
+      const loggingConfig = Stack.of(this).resolve(cfnFunction.loggingConfig) ?? {};
+      cfnFunction.loggingConfig = { ...loggingConfig, logGroup: logGroup.logGroupName };
+      logGroupArn = logGroup.logGroupArn;
+    }
+
+    const cfnRole = this.role!.node.defaultChild as iam.CfnRole;
+    const managed = cfnRole.managedPolicyArns;
+    cfnRole.managedPolicyArns = Lazy.list({
+      produce: () => {
+        const arns: unknown[] = Stack.of(this).resolve(managed) ?? [];
+        const kept = arns.filter((arn) => !JSON.stringify(arn).includes('service-role/AWSLambdaBasicExecutionRole'));
+        return kept.length > 0 ? (kept as string[]) : undefined;
+      },
+    }, { omitEmpty: true });
+    this.role!.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroupArn],
+    }));
+  }
+
+  /**
+   * Add an inbound email flow rule of the function's organization that runs this function.
+   *
+   * @param id the construct id of the rule (a child of this function)
+   * @param options synchronous or not, fallback action, rule timeout, patterns, name and description
+   */
+  public addInboundRule(id: string, options: InboundLambdaRuleOptions = {}): InboundFlowRule {
+    const { synchronous, fallbackAction, ruleTimeout, ...rule } = options;
+    return new InboundFlowRule(this, id, {
+      ...rule,
+      organization: this.organization,
+      action: InboundAction.runLambda(this, { synchronous, fallbackAction, ruleTimeout }),
+    });
+  }
+
+  /**
+   * Add an outbound email flow rule of the function's organization that runs this function.
+   *
+   * @param id the construct id of the rule (a child of this function)
+   * @param options synchronous or not, fallback action, rule timeout, patterns, name and description
+   */
+  public addOutboundRule(id: string, options: OutboundLambdaRuleOptions = {}): OutboundFlowRule {
+    const { synchronous, fallbackAction, ruleTimeout, ...rule } = options;
+    return new OutboundFlowRule(this, id, {
+      ...rule,
+      organization: this.organization,
+      action: OutboundAction.runLambda(this, { synchronous, fallbackAction, ruleTimeout }),
+    });
+  }
+}

@@ -1,0 +1,4 @@
+export * from './organization';
+export * from './actions';
+export * from './flow-rule';
+export * from './function';

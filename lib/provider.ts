@@ -1,0 +1,75 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  CfnResource, CustomResourceProvider, CustomResourceProviderRuntime, Duration, RemovalPolicy, Stack,
+} from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { OPERATIONS, FlowDirection } from '../lambda/flow-rule-provider/contract';
+import { invalid } from './private/errors';
+
+/** Where `npm run build` puts the bundled provider; it ships in the package. */
+export const PROVIDER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'flow-rule-provider');
+
+const PROVIDER_ID = 'Custom::WorkMailFlowRuleProvider';
+const LOG_GROUP_ID = 'WorkMailFlowRuleProviderLogs';
+
+/** The IAM actions the provider calls for a direction (it never lists or describes). */
+function iamActions(direction: FlowDirection): string[] {
+  const ops = OPERATIONS[direction];
+  return [ops.create, ops.update, ops.delete].map((op) => `workmail:${op}`);
+}
+
+const granted = new WeakMap<CustomResourceProvider, Set<string>>();
+
+/**
+ * The one flow-rule provider of a stack (a `CustomResourceProvider` singleton), allowed to manage the
+ * rules of `direction` in the organization `organizationArn`.
+ *
+ * Its role holds inline policies only: the flow-rule actions on the organization ARNs the stack uses, and
+ * writing to its own log group (instead of the AWSLambdaBasicExecutionRole managed policy, which lets it
+ * write to any log group).
+ */
+export function flowRuleProvider(scope: Construct, direction: FlowDirection, organizationArn: string): CustomResourceProvider {
+  const stack = Stack.of(scope);
+  if (!fs.existsSync(path.join(PROVIDER_ASSET_DIR, 'index.js'))) {
+    throw invalid(scope, `the flow-rule provider bundle is missing at ${PROVIDER_ASSET_DIR}; run \`npm run build\` in cdk-workmail-lambda`);
+  }
+  const provider = CustomResourceProvider.getOrCreateProvider(stack, PROVIDER_ID, {
+    codeDirectory: PROVIDER_ASSET_DIR,
+    runtime: CustomResourceProviderRuntime.NODEJS_24_X,
+    // The handler aborts its calls well before this (from the remaining time), so a dead endpoint
+    // fails the resource instead of leaving CloudFormation waiting for an answer.
+    timeout: Duration.minutes(5),
+    description: 'Creates, updates and deletes Amazon WorkMail email flow rules (cdk-workmail-lambda)',
+  });
+  let done = granted.get(provider);
+  if (!done) {
+    scopeLogging(stack, provider);
+    done = new Set();
+    granted.set(provider, done);
+  }
+  const key = `${direction} ${organizationArn}`;
+  if (!done.has(key)) {
+    done.add(key);
+    provider.addToRolePolicy({ Effect: 'Allow', Action: iamActions(direction), Resource: organizationArn });
+  }
+  return provider;
+}
+
+/** Replace the managed logging policy with an inline one on a log group of the provider's own. */
+function scopeLogging(stack: Stack, provider: CustomResourceProvider): void {
+  const logGroup = new logs.LogGroup(stack, LOG_GROUP_ID, {
+    retention: logs.RetentionDays.ONE_YEAR,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const role = provider.node.findChild('Role') as CfnResource;
+  const handler = provider.node.findChild('Handler') as CfnResource;
+  role.addPropertyDeletionOverride('ManagedPolicyArns');
+  provider.addToRolePolicy({
+    Effect: 'Allow',
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: logGroup.logGroupArn,
+  });
+  handler.addPropertyOverride('LoggingConfig', { LogGroup: logGroup.logGroupName });
+}

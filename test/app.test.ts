@@ -1,0 +1,57 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ExampleStack } from '../bin/example-stack';
+
+const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
+const env = { account: '123456789012', region: 'us-east-1' };
+
+describe('example app', () => {
+  test('has the function, its permission, a synchronous inbound rule, an asynchronous outbound rule and one provider', () => {
+    const stack = new ExampleStack(new App(), 'Example', { organizationId: ORG_ID, env });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::Permission', 1);
+    template.resourceCountIs('Custom::WorkMailInboundFlowRule', 1);
+    template.resourceCountIs('Custom::WorkMailOutboundFlowRule', 1);
+    template.hasResourceProperties('Custom::WorkMailInboundFlowRule', { Action: { Lambda: { InvocationType: 'SYNC' } } });
+    template.hasResourceProperties('Custom::WorkMailOutboundFlowRule', { Action: { Lambda: { InvocationType: 'ASYNC' } } });
+    expect(Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Handler: '__entrypoint__.handler' } }))).toHaveLength(1);
+    // the newest Node.js runtime aws-cdk-lib offers, for the handler and the provider alike
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) expect(fn.Properties.Runtime).toBe('nodejs24.x');
+  });
+
+  test('passes cdk-nag AwsSolutionsChecks with no unacknowledged finding', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'nag-')) });
+    new ExampleStack(app, 'Example', { organizationId: ORG_ID, env });
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  test('the cdk-nag check does catch findings (control: a plain function with a managed policy and an old runtime)', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'nag-')) });
+    const stack = new Stack(app, 'Control', { env });
+    new lambda.Function(stack, 'Old', { runtime: lambda.Runtime.NODEJS_20_X, handler: 'index.handler', code: lambda.Code.fromInline('x') });
+    expect(nagFindings(app).join('\n')).toMatch(/AwsSolutions-IAM4[\s\S]*AwsSolutions-L1|AwsSolutions-L1[\s\S]*AwsSolutions-IAM4/);
+  });
+});
+
+/** Runs AwsSolutionsChecks on the app; returns every AwsSolutions finding, errors and warnings alike. */
+function nagFindings(app: App): string[] {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const original = console.error;
+  console.error = () => undefined; // the report is read from its file below
+  try {
+    app.synth();
+  } catch (e) {
+    if (!/ValidationFailed|validation/i.test(String((e as Error).message))) throw e;
+  } finally {
+    console.error = original;
+  }
+  const reportFile = path.join(app.outdir, 'validation-report.json');
+  if (!fs.existsSync(reportFile)) return [];
+  const report = fs.readFileSync(reportFile, 'utf-8');
+  return (report.match(/AwsSolutions-[A-Za-z0-9]+[^"]*/g) ?? []);
+}

@@ -1,0 +1,29 @@
+import * as path from 'path';
+import { App, Stack, StackProps } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { IWorkMailOrganization, WorkMailFunction, WorkMailOrganization } from '../../lib';
+
+export const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
+export const OTHER_ORG_ID = 'm-fedcba9876543210fedcba9876543210';
+export const ENV = { account: '123456789012', region: 'us-east-1' };
+
+/** A stack in a WorkMail Region with an imported organization. */
+export function setup(props: StackProps = { env: ENV }): { app: App; stack: Stack; org: IWorkMailOrganization } {
+  const app = new App();
+  const stack = new Stack(app, 'Stack', props);
+  const org = WorkMailOrganization.fromOrganizationId(stack, 'Org', ORG_ID);
+  return { app, stack, org };
+}
+
+/** Small inline code: these tests look at the template, not at the handler. */
+export const CODE = lambda.Code.fromInline('exports.handler = async () => ({ actions: [] });');
+
+export function workMailFunction(stack: Stack, org: IWorkMailOrganization, id = 'Handler', props: Partial<lambda.FunctionProps> = {}): WorkMailFunction {
+  return new WorkMailFunction(stack, id, { organization: org, runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: CODE, ...props });
+}
+
+export function plainFunction(stack: Stack, id = 'Plain', props: Partial<lambda.FunctionProps> = {}): lambda.Function {
+  return new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: CODE, ...props });
+}
+
+export const EXAMPLE_ASSETS = path.join(__dirname, '..', '..', 'assets');
