@@ -10,4 +10,5 @@ module.exports = {
   // Synth-heavy suites: give each worker room, and keep one failure from hiding the rest.
   testTimeout: 60000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

@@ -1,4 +1,4 @@
-import { CustomResource, Duration, IResource, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { CustomResource, Duration, IResource, Names, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import type { FlowDirection, FlowRuleAction, FlowRuleFields } from '../lambda/flow-rule-provider/contract';
@@ -10,6 +10,7 @@ import {
 import { ActionSpec, InboundAction, OutboundAction } from './actions';
 import type { IWorkMailOrganization } from './organization';
 import { check, invalid, warn, WARNINGS } from './private/errors';
+import { checkSameEnvironment } from './private/environment';
 import { allowWorkMailInvoke } from './private/permission';
 import { flowRuleProvider } from './provider';
 
@@ -263,22 +264,6 @@ function warnOnSlowFunction(rule: IConstruct, fn: lambda.IFunction): void {
   if (timeout && !timeout.isUnresolved() && timeout.toSeconds() > SYNC_INVOCATION_TIMEOUT_SECONDS) {
     warn(rule, WARNINGS.synchronousFunctionTimeout,
       `the function ${fn.node.path} has a timeout of ${timeout.toHumanString()}, but WorkMail counts a synchronous invocation that has not answered after ${SYNC_INVOCATION_TIMEOUT_SECONDS} seconds as failed; set its timeout to at most Duration.seconds(${SYNC_INVOCATION_TIMEOUT_SECONDS})`);
-  }
-}
-
-/** WorkMail only manages rules from the organization's Region and only runs functions of its account and Region. */
-function checkSameEnvironment(rule: IConstruct, what: string, resource: IResource, organization?: IWorkMailOrganization): void {
-  const stack = Stack.of(rule);
-  const against = organization
-    ? { region: organization.env.region, account: organization.env.account, name: 'the organization' }
-    : { region: stack.region, account: stack.account, name: `the stack ${stack.stackName}` };
-  const { region, account } = resource.env;
-  const known = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b);
-  if (known(region, against.region) && region !== against.region) {
-    throw invalid(rule, `${what} is in Region ${region}, but ${against.name} is in ${against.region}; WorkMail only runs functions and manages rules in the organization's own account and Region`);
-  }
-  if (known(account, against.account) && account !== against.account) {
-    throw invalid(rule, `${what} is in account ${account}, but ${against.name} is in account ${against.account}; WorkMail only runs functions and manages rules in the organization's own account and Region`);
   }
 }
 

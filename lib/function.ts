@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { InboundAction, InboundRunLambdaOptions, OutboundAction, OutboundRunLambdaOptions } from './actions';
 import { FlowRuleOptions, InboundFlowRule, OutboundFlowRule } from './flow-rule';
 import type { IWorkMailOrganization } from './organization';
+import { checkSameEnvironment } from './private/environment';
 import { allowWorkMailInvoke } from './private/permission';
 import { SYNC_INVOCATION_TIMEOUT_SECONDS } from '../lambda/rules';
 
@@ -50,6 +51,7 @@ export class WorkMailFunction extends lambda.Function {
       timeout: props.timeout ?? Duration.seconds(SYNC_INVOCATION_TIMEOUT_SECONDS),
     });
     this.organization = organization;
+    checkSameEnvironment(this, 'organization', organization);
     allowWorkMailInvoke(this, organization, this);
     if (!props.role) this.scopeLogging(props);
   }

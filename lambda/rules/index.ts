@@ -250,7 +250,10 @@ function actionProblems(
   where?: { region?: string; account?: string },
 ): (string | undefined)[] {
   if (!action || typeof action !== 'object') return [`${field} must be an action object with a Type, got ${show(action)}`];
-  const problems = [actionTypeProblem(`${field}.Type`, direction, action.Type, fallback)];
+  const typeProblem = actionTypeProblem(`${field}.Type`, direction, action.Type, fallback);
+  // An action of a type the direction does not take has nothing more worth reporting.
+  if (typeProblem) return [typeProblem];
+  const problems: (string | undefined)[] = [];
   const extra = (name: string, present: boolean, expected: string) =>
     present ? `${field}.${name} is only allowed with Type ${expected}, got Type ${show(action.Type)}` : undefined;
   problems.push(action.Type === 'BOUNCE'

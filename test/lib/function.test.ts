@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { InboundAction, OutboundAction } from '../../lib';
+import { InboundAction, OutboundAction, WorkMailOrganization } from '../../lib';
 import { ORG_ID, setup, workMailFunction } from './helpers';
 
 describe('WorkMailFunction', () => {
@@ -89,5 +89,14 @@ describe('WorkMailFunction', () => {
   test('is in the organization stack', () => {
     const { stack, org } = setup();
     expect(Stack.of(workMailFunction(stack, org))).toBe(stack);
+  });
+});
+
+describe('WorkMailFunction environment', () => {
+  test('an organization in another Region than the function is rejected', () => {
+    const { stack } = setup();
+    const org = WorkMailOrganization.fromOrganizationArn(stack, 'Far', `arn:aws:workmail:us-west-2:123456789012:organization/${ORG_ID}`);
+    expect(() => workMailFunction(stack, org))
+      .toThrow("Stack/Handler: organization is in Region us-west-2, but the stack Stack is in us-east-1; WorkMail only runs functions and manages rules in the organization's own account and Region");
   });
 });
