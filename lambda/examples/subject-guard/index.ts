@@ -13,8 +13,10 @@ interface WorkMailEvent {
   readonly sender?: { readonly address: string };
   readonly subject: string;
   readonly messageId: string;
-  readonly invocationId: string;
-  readonly flowDirection: 'INBOUND' | 'OUTBOUND';
+  /** Absent from some 2018-10-10 events. */
+  readonly invocationId?: string;
+  /** Absent from some 2018-10-10 events (those came from inbound rules only). */
+  readonly flowDirection?: 'INBOUND' | 'OUTBOUND';
   readonly truncated: boolean;
 }
 

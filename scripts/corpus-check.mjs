@@ -1,0 +1,50 @@
+// Runs the bundled example handler on the real Run Lambda events in ../shared/corpus/events (written by
+// other projects) and checks each answer against the synchronous response schema. CI runs it when the
+// corpus is there; `npm test` does not need it.
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const corpus = process.argv[2] ?? join(root, '..', 'shared', 'corpus', 'events');
+if (!existsSync(corpus)) {
+  console.log(`corpus-check: no corpus at ${corpus}, nothing to check`);
+  process.exit(0);
+}
+const require = createRequire(import.meta.url);
+const bundle = join(root, 'assets', 'examples', 'subject-guard', 'index.js');
+
+function load(blockedSubject) {
+  delete require.cache[require.resolve(bundle)];
+  process.env.BLOCKED_SUBJECT = blockedSubject;
+  return require(bundle).handler;
+}
+
+const problems = [];
+let checked = 0;
+for (const [blocked, expected] of [['lottery', 'DEFAULT'], ['amazon workmail', 'BOUNCE']]) {
+  const handler = load(blocked);
+  for (const name of readdirSync(corpus).filter((n) => n.endsWith('.json')).sort()) {
+    const event = JSON.parse(readFileSync(join(corpus, name), 'utf-8'));
+    const answer = await handler(event);
+    checked++;
+    if (event.flowDirection === 'OUTBOUND') {
+      if (answer !== undefined) problems.push(`${name}: an outbound (asynchronous) event got an answer`);
+      continue;
+    }
+    const actions = answer?.actions;
+    if (!Array.isArray(actions) || actions.length === 0 || actions.length > 10) {
+      problems.push(`${name}: expected 1..10 actions, got ${JSON.stringify(answer)}`);
+      continue;
+    }
+    for (const a of actions) {
+      if (a.action?.type !== expected) problems.push(`${name}: expected ${expected} with BLOCKED_SUBJECT=${blocked}, got ${JSON.stringify(a)}`);
+      if (a.action?.type === 'BOUNCE' && !a.action.parameters?.bounceMessage) problems.push(`${name}: BOUNCE without a bounceMessage`);
+      if (a.allRecipients !== true && !Array.isArray(a.recipients)) problems.push(`${name}: an action names no recipients`);
+    }
+  }
+}
+for (const p of problems) console.log(`corpus-check: ${p}`);
+console.log(`corpus-check: ${checked - problems.length} of ${checked} handler runs on ${corpus} answered as expected`);
+process.exit(problems.length === 0 ? 0 : 1);
