@@ -25,6 +25,9 @@ for (const { name, entry } of entries) {
     target: 'node20',
     // Prefer the ES module builds of the SDK so that esbuild can drop what the handler never calls.
     mainFields: ['module', 'main'],
+    // The SDK's ES builds load some Node modules lazily with import(); as require() they also load
+    // where dynamic import is not available (a vm context such as jest's).
+    supported: { 'dynamic-import': false },
     minify: true,
     legalComments: 'external',
     logLevel: 'warning',

@@ -1,0 +1,217 @@
+/**
+ * The CloudFormation handler of `Custom::WorkMailInboundFlowRule` and `Custom::WorkMailOutboundFlowRule`.
+ *
+ * It runs behind aws-cdk-lib's `CustomResourceProvider`, whose entry point sends the CloudFormation
+ * response: this handler returns `{ PhysicalResourceId, Data }` or throws. A thrown error's `stack` is
+ * its one-line message, because the entry point puts `stack` into the response's Reason.
+ *
+ * - Physical id: `<organizationId>/<inbound|outbound>/<ruleId>`.
+ * - Create sends a ClientToken derived from the request, so a retried request never makes a second rule.
+ * - Update changes the rule in place; a new organization (or a rule deleted outside CloudFormation) gets
+ *   a new rule and a new physical id, and CloudFormation deletes the old one with a later Delete.
+ * - Delete succeeds when the rule or its organization is already gone.
+ * - Every call ends before a deadline taken from the Lambda's remaining time, leaving the entry point
+ *   time to send the response: a dead or silent endpoint yields FAILED, never a timed-out Lambda.
+ */
+import { createHash } from 'node:crypto';
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { flowRuleProblems, regionProblem } from '../rules';
+import { DeadlineExceededError, FlowRuleClient, createWorkMailClient, describeError } from './client';
+import { ERRORS, type FlowDirection, type FlowRuleFields } from './contract';
+
+/** The resource types this provider serves, and the direction of each. */
+export const RESOURCE_TYPES: Readonly<Record<string, FlowDirection>> = {
+  'Custom::WorkMailInboundFlowRule': 'INBOUND',
+  'Custom::WorkMailOutboundFlowRule': 'OUTBOUND',
+};
+
+/**
+ * Time kept back from the Lambda's remaining time for the entry point's response to CloudFormation
+ * (it retries a failed PUT with backoff starting at one second).
+ */
+export const RESPONSE_MARGIN_MS = 10_000;
+
+/** Remaining time assumed when the context cannot tell (never the case in Lambda). */
+const DEFAULT_REMAINING_MS = 60_000;
+
+/** CloudFormation refuses a response over 4 KiB; the Reason keeps well under that. */
+const MAX_REASON_JSON_LENGTH = 3_000;
+
+/** What the entry point turns into the CloudFormation response. */
+export interface FlowRuleResult {
+  readonly PhysicalResourceId: string;
+  readonly Data?: { readonly RuleId: string; readonly RuleName: string };
+}
+
+/** An error whose `stack` is its message, so that the response's Reason is one clean line. */
+export class FlowRuleProviderError extends Error {
+  constructor(message: string) {
+    let text = message;
+    if (JSON.stringify(text).length > MAX_REASON_JSON_LENGTH) {
+      console.error(message);
+      const suffix = ' … (truncated; the full message is in the provider function\'s log)';
+      while (JSON.stringify(text + suffix).length > MAX_REASON_JSON_LENGTH) text = text.slice(0, Math.floor(text.length * 0.9));
+      text += suffix;
+    }
+    super(text);
+    this.name = 'FlowRuleProviderError';
+    this.stack = text;
+  }
+}
+
+/** The custom resource handler (see the module comment). */
+export async function handler(event: CloudFormationCustomResourceEvent, context?: Partial<Context>): Promise<FlowRuleResult> {
+  const deadline = startDeadline(context);
+  const workMail = createWorkMailClient();
+  const rules = new FlowRuleClient(workMail, { abortSignal: deadline.signal });
+  try {
+    if (event.RequestType === 'Delete') return await remove(rules, event.PhysicalResourceId);
+    const direction = Object.hasOwn(RESOURCE_TYPES, event.ResourceType) ? RESOURCE_TYPES[event.ResourceType] : undefined;
+    if (!direction) {
+      throw new FlowRuleProviderError(`${event.ResourceType} is not a resource type of this provider; use ${Object.keys(RESOURCE_TYPES).join(' or ')}`);
+    }
+    const fields = readProperties(event.RequestType, direction, event.ResourceProperties, context);
+    const clientToken = createHash('sha256').update(`${event.StackId}\n${event.LogicalResourceId}\n${event.RequestId}`).digest('hex');
+    const create = (why = '') => createRule(rules, direction, fields, clientToken, why);
+    if (event.RequestType === 'Create') return await create();
+
+    const old = parsePhysicalId(event.PhysicalResourceId);
+    if (!old || old.direction !== direction) return await create(` (the physical id ${JSON.stringify(event.PhysicalResourceId)} names no ${direction.toLowerCase()} rule)`);
+    if (old.organizationId !== fields.OrganizationId) return await create(` to replace rule ${old.ruleId} of ${old.organizationId}`);
+    const action = `Update ${ruleLabel(direction, fields)} (${old.ruleId}) in ${fields.OrganizationId}`;
+    try {
+      await rules.update(direction, { ...fields, RuleId: old.ruleId });
+    } catch (e) {
+      if (errorName(e) === ERRORS.ruleNotFound) return await create(` (rule ${old.ruleId} was deleted outside CloudFormation)`);
+      throw failure(action, e);
+    }
+    return result(direction, fields, old.ruleId);
+  } catch (e) {
+    // Whatever went wrong, the Reason is one line that says what.
+    throw failure(`${event.RequestType} ${event.ResourceType} ${event.LogicalResourceId}`, e);
+  } finally {
+    deadline.cancel();
+    workMail.destroy();
+  }
+}
+
+async function createRule(rules: FlowRuleClient, direction: FlowDirection, fields: FlowRuleFields, clientToken: string, why: string): Promise<FlowRuleResult> {
+  const action = `Create ${ruleLabel(direction, fields)} in ${fields.OrganizationId}${why}`;
+  try {
+    const { RuleId } = await rules.create(direction, { ...fields, ClientToken: clientToken });
+    return result(direction, fields, RuleId);
+  } catch (e) {
+    throw failure(action, e);
+  }
+}
+
+async function remove(rules: FlowRuleClient, physicalResourceId: string): Promise<FlowRuleResult> {
+  const ref = parsePhysicalId(physicalResourceId);
+  // Not an id this provider made (e.g. a create that failed before making a rule): nothing to delete.
+  if (!ref) return { PhysicalResourceId: physicalResourceId };
+  try {
+    await rules.delete(ref.direction, { OrganizationId: ref.organizationId, RuleId: ref.ruleId });
+  } catch (e) {
+    const name = errorName(e);
+    if (name !== ERRORS.ruleNotFound && name !== ERRORS.organizationNotFound) {
+      throw failure(`Delete ${ref.direction.toLowerCase()} flow rule ${ref.ruleId} in ${ref.organizationId}`, e);
+    }
+  }
+  return { PhysicalResourceId: physicalResourceId };
+}
+
+function result(direction: FlowDirection, fields: FlowRuleFields, ruleId: string): FlowRuleResult {
+  return {
+    PhysicalResourceId: physicalId(fields.OrganizationId, direction, ruleId),
+    Data: { RuleId: ruleId, RuleName: fields.Name },
+  };
+}
+
+/** `<organizationId>/<inbound|outbound>/<ruleId>` */
+export function physicalId(organizationId: string, direction: FlowDirection, ruleId: string): string {
+  return `${organizationId}/${direction.toLowerCase()}/${ruleId}`;
+}
+
+/** The parts of a physical id this provider made, or undefined for any other string. */
+export function parsePhysicalId(id: string | undefined): { organizationId: string; direction: FlowDirection; ruleId: string } | undefined {
+  const match = /^(m-[0-9a-f]{32})\/(inbound|outbound)\/([^/\s]+)$/.exec(id ?? '');
+  if (!match) return undefined;
+  return { organizationId: match[1], direction: match[2].toUpperCase() as FlowDirection, ruleId: match[3] };
+}
+
+function ruleLabel(direction: FlowDirection, fields: Partial<FlowRuleFields>): string {
+  return `${direction.toLowerCase()} flow rule ${JSON.stringify(fields.Name)}`;
+}
+
+// ---- properties ----
+
+const MEMBERS = {
+  rule: ['OrganizationId', 'Name', 'Description', 'SenderPatterns', 'DestinationPatterns', 'Action'],
+  action: ['Type', 'BounceMessage', 'SmtpGatewayName', 'Lambda'],
+  lambda: ['FunctionArn', 'InvocationType', 'FallbackAction', 'RuleTimeoutInMinutes'],
+  fallback: ['Type', 'BounceMessage', 'SmtpGatewayName'],
+};
+
+/**
+ * The rule fields of the resource properties, checked with the same rules as synth: a hand-written
+ * template gets the errors a construct would. CloudFormation passes numbers as strings; they are
+ * turned back into numbers here (a string that is not a number stays a string, and fails the check).
+ */
+function readProperties(
+  requestType: 'Create' | 'Update', direction: FlowDirection, properties: Record<string, unknown>, context: Partial<Context> | undefined,
+): FlowRuleFields {
+  const { ServiceToken: _serviceToken, ...raw } = properties;
+  const fields = structuredClone(raw) as Record<string, any>;
+  const problems: string[] = [];
+  const unknown = (value: unknown, allowed: string[], path: string) => {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return;
+    for (const key of Object.keys(value)) {
+      if (!allowed.includes(key)) problems.push(`${path}${key} is not a property of ${path ? path.slice(0, -1) : 'a flow rule'}; allowed: ${allowed.join(', ')}`);
+    }
+  };
+  unknown(fields, MEMBERS.rule, '');
+  unknown(fields.Action, MEMBERS.action, 'Action.');
+  unknown(fields.Action?.Lambda, MEMBERS.lambda, 'Action.Lambda.');
+  unknown(fields.Action?.Lambda?.FallbackAction, MEMBERS.fallback, 'Action.Lambda.FallbackAction.');
+  const lambda = fields.Action?.Lambda;
+  if (lambda && typeof lambda.RuleTimeoutInMinutes === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(lambda.RuleTimeoutInMinutes)) {
+    lambda.RuleTimeoutInMinutes = Number(lambda.RuleTimeoutInMinutes);
+  }
+
+  const region = process.env.AWS_REGION ?? '';
+  const account = /^arn:[^:]+:lambda:[^:]*:(\d{12}):/.exec(context?.invokedFunctionArn ?? '')?.[1];
+  const regionIssue = regionProblem("The provider function's Region", region);
+  if (regionIssue) problems.push(regionIssue);
+  problems.push(...flowRuleProblems(direction, fields as FlowRuleFields, { region: region || undefined, account }));
+  if (problems.length) {
+    const where = typeof fields.OrganizationId === 'string' ? fields.OrganizationId : JSON.stringify(fields.OrganizationId);
+    throw new FlowRuleProviderError(`${requestType} ${ruleLabel(direction, fields)} in ${where}: invalid properties: ${problems.join('; ')}`);
+  }
+  return fields as FlowRuleFields;
+}
+
+// ---- errors and deadline ----
+
+function errorName(e: unknown): string | undefined {
+  return (e as { name?: unknown })?.name as string | undefined;
+}
+
+/** `<action>: <ErrorName>: <message>`, with the number of attempts when the SDK retried. */
+function failure(action: string, e: unknown): FlowRuleProviderError {
+  if (e instanceof FlowRuleProviderError) return e;
+  if (e instanceof DeadlineExceededError) return new FlowRuleProviderError(`${action}: ${e.message}`);
+  const attempts = (e as { $metadata?: { attempts?: number } })?.$metadata?.attempts;
+  const sdkError = (e as { $metadata?: unknown })?.$metadata !== undefined;
+  // A service or network error says all there is in its message; anything else may be a bug: keep its stack in the log.
+  if (!sdkError) console.error(e);
+  return new FlowRuleProviderError(`${action}: ${describeError(e)}${attempts && attempts > 1 ? ` (after ${attempts} attempts)` : ''}`);
+}
+
+function startDeadline(context: Partial<Context> | undefined): { signal: AbortSignal; cancel: () => void } {
+  const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : DEFAULT_REMAINING_MS;
+  const budget = Math.max(0, remaining - RESPONSE_MARGIN_MS);
+  const controller = new AbortController();
+  const reason = `no answer from Amazon WorkMail within ${(budget / 1000).toFixed(1)} s (the Lambda's remaining time less ${RESPONSE_MARGIN_MS / 1000} s kept for the CloudFormation response)`;
+  const timer = setTimeout(() => controller.abort(new Error(reason)), budget);
+  return { signal: controller.signal, cancel: () => clearTimeout(timer) };
+}
