@@ -1,0 +1,89 @@
+/** The standalone emulator (`npm run emulator`), started as its own process. */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as path from 'node:path';
+import { FlowRuleClient, createWorkMailClient } from '../../lambda/flow-rule-provider/client';
+import { useEmulatorEnv } from './aws-env';
+import { rawRequest } from './http';
+import { ORG, OTHER_ORG, outboundAsyncRule } from './sample-rules';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+function startCli(args: string[]): ChildProcessWithoutNullStreams {
+  // The same command as the package's `emulator` script, without npm in between (so the pid is the emulator's).
+  return spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'test/emulator/cli.ts', ...args], { cwd: ROOT });
+}
+
+function output(child: ChildProcessWithoutNullStreams): { text: () => string; line: (prefix: string) => Promise<string> } {
+  let text = '';
+  const waiters: (() => void)[] = [];
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+    waiters.splice(0).forEach((w) => w());
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  return {
+    text: () => text,
+    line: (prefix) => new Promise((resolve, reject) => {
+      const check = () => {
+        const found = text.split('\n').find((l) => l.startsWith(prefix));
+        if (found) return resolve(found);
+        if (child.exitCode !== null) return reject(new Error(`the emulator exited before printing "${prefix}":\n${text}`));
+        waiters.push(check);
+      };
+      child.once('exit', check);
+      check();
+    }),
+  };
+}
+
+function exited(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+test('prints the endpoint and the export line, serves the organizations given, and stops on SIGTERM', async () => {
+  const child = startCli(['--organization', OTHER_ORG]);
+  try {
+    const out = output(child);
+    const exportLine = await out.line('export AWS_ENDPOINT_URL_WORKMAIL=');
+    const endpoint = exportLine.split('=')[1];
+    expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(out.text()).toContain(`WorkMail emulator listening on ${endpoint}`);
+
+    const restore = useEmulatorEnv(endpoint);
+    const workMail = createWorkMailClient();
+    try {
+      const rules = new FlowRuleClient(workMail);
+      await rules.create('OUTBOUND', { ...outboundAsyncRule({ OrganizationId: OTHER_ORG }), ClientToken: 't' });
+      await expect(rules.list('OUTBOUND', { OrganizationId: ORG })).rejects.toThrow(expect.objectContaining({ name: 'EntityNotFoundException' }));
+    } finally {
+      workMail.destroy();
+      restore();
+    }
+    const state = (await rawRequest(`${endpoint}/__emulator/state`, { method: 'GET' })).json;
+    expect(state[OTHER_ORG].OUTBOUND).toEqual([expect.objectContaining({ Name: 'count-outbound' })]);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  expect(await exited(child)).toBe(0);
+});
+
+test('serves the placeholder organization by default', async () => {
+  const child = startCli([]);
+  try {
+    const out = output(child);
+    await out.line('export AWS_ENDPOINT_URL_WORKMAIL=');
+    expect(await out.line('organizations: ')).toBe(`organizations: ${ORG}`);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  await exited(child);
+});
+
+test('refuses a bad option with the usage', async () => {
+  const child = startCli(['--port', 'eighty']);
+  const out = output(child);
+  expect(await exited(child)).toBe(1);
+  expect(out.text()).toContain('--port must be a port number, got eighty');
+  expect(out.text()).toContain('usage: npm run emulator');
+});
