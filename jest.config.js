@@ -11,4 +11,5 @@ module.exports = {
   testTimeout: 60000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+  globalTeardown: '<rootDir>/test/print-summary.js',
 };

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   InboundAction, InboundFlowRule, InboundFlowRuleProps, OutboundAction, OutboundFlowRule, WorkMailOrganization,
 } from '../../lib';
-import { ENV, ORG_ID, OTHER_ORG_ID, plainFunction, setup, workMailFunction } from './helpers';
+import { ENV, ORG_ID, OTHER_ORG_ID, plainFunction, setup } from './helpers';
 
 const ORG_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:workmail:us-east-1:123456789012:organization/${ORG_ID}`]] };
 
