@@ -1,0 +1,226 @@
+/**
+ * What `npm pack` ships, and that it works for a consumer: the tarball is installed (without network)
+ * into a scratch project that only has aws-cdk-lib and constructs, and a plain-JS app synthesizes with it.
+ *
+ * Runs after `npm run build` (the `pretest` script): it packs the build products, it does not build.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
+
+/** Source trees compiled in place by `tsc -p tsconfig.json`: each .ts ships as .js + .d.ts. */
+const COMPILED_SOURCES = ['lib', 'lambda/rules'];
+/** Single compiled files that lib/ needs at run time or in its .d.ts. */
+const COMPILED_FILES = ['lambda/flow-rule-provider/contract'];
+/** The bundled provider (assets/flow-rule-provider, PROVIDER_ASSET_DIR in lib/provider.ts). */
+const PROVIDER_BUNDLE = 'assets/flow-rule-provider/index.js';
+
+/** npm, as the one running the tests if there is one (npm test sets npm_execpath). */
+function npm(args: string[], cwd: string): string {
+  const execPath = process.env.npm_execpath;
+  const [cmd, cmdArgs] = execPath && /npm-cli\.js$/.test(execPath) ? [process.execPath, [execPath, ...args]] : ['npm', args];
+  return execFileSync(cmd, cmdArgs, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+}
+
+function sourcesUnder(dir: string): string[] {
+  const abs = path.join(ROOT, dir);
+  if (!fs.existsSync(abs)) return [];
+  return fs.readdirSync(abs, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => path.posix.join(dir, f.split(path.sep).join('/')));
+}
+
+/** The relative module specifiers of a .js (require) or .d.ts (import/export from) file. */
+function relativeSpecifiers(text: string): string[] {
+  const found = new Set<string>();
+  for (const re of [/require\(\s*["'](\.{1,2}\/[^"']*)["']\s*\)/g, /\bfrom\s+["'](\.{1,2}\/[^"']*)["']/g, /\bimport\(\s*["'](\.{1,2}\/[^"']*)["']\s*\)/g]) {
+    for (const match of text.matchAll(re)) found.add(match[1]);
+  }
+  return [...found];
+}
+
+/** Whether a relative specifier from `file` resolves, in the packed file set, the way Node (or tsc for .d.ts) would. */
+function resolvesIn(files: Set<string>, file: string, specifier: string): boolean {
+  const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
+  const candidates = file.endsWith('.d.ts')
+    ? [`${base}.d.ts`, `${base}/index.d.ts`, base.replace(/\.js$/, '.d.ts')]
+    : [base, `${base}.js`, `${base}.json`, `${base}/index.js`];
+  return candidates.some((c) => files.has(c));
+}
+
+let tmp: string;
+let tarball: string;
+let packed: string[];
+
+beforeAll(() => {
+  for (const built of ['lib/index.js', 'lib/index.d.ts', PROVIDER_BUNDLE]) {
+    if (!fs.existsSync(path.join(ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` before this test (npm test does it in pretest)`);
+  }
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-workmail-pack-'));
+  // --ignore-scripts: `prepare` would rebuild (and rewrite assets/ under the other test files' feet).
+  const out = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], ROOT);
+  const [info] = JSON.parse(out.slice(out.indexOf('[')));
+  tarball = path.join(tmp, info.filename);
+  packed = info.files.map((f: { path: string }) => f.path);
+});
+
+afterAll(() => {
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('npm pack', () => {
+  test('holds every compiled source of lib/ and lambda/rules/ (.js and .d.ts), the contract and the provider bundle', () => {
+    const sources = COMPILED_SOURCES.flatMap(sourcesUnder);
+    expect(sources).toContain('lib/index.ts');
+    expect(sources).toContain('lambda/rules/index.ts');
+    const expected = [...sources.map((s) => s.replace(/\.ts$/, '')), ...COMPILED_FILES].flatMap((s) => [`${s}.js`, `${s}.d.ts`]);
+    const missing = [...expected, PROVIDER_BUNDLE, 'package.json'].filter((f) => !packed.includes(f));
+    expect(missing).toEqual([]);
+  });
+
+  test('holds no TypeScript source, test, benchmark, example or build leftover', () => {
+    const unwanted = packed.filter((f) =>
+      (f.endsWith('.ts') && !f.endsWith('.d.ts'))
+      || /^(test|bench|bin|scripts|cdk\.out|coverage|\.bench|node_modules)\//.test(f)
+      || /\.test\.|\.tgz$|\.tsbuildinfo$|^tsconfig|^jest\.config|^cdk\.json$/.test(f)
+      || f.startsWith('assets/examples/')
+      || (f.startsWith('lambda/') && !f.startsWith('lambda/rules/') && !COMPILED_FILES.some((c) => f === `${c}.js` || f === `${c}.d.ts`)));
+    expect(unwanted).toEqual([]);
+  });
+
+  test('"main" and "types" are in the package, and every relative import of a shipped .js / .d.ts resolves inside it', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(packed).toContain(path.posix.normalize(pkg.main));
+    expect(packed).toContain(path.posix.normalize(pkg.types));
+    const files = new Set(packed);
+    const unresolved = packed
+      .filter((f) => (f.endsWith('.js') || f.endsWith('.d.ts')) && !f.startsWith('assets/'))
+      .flatMap((f) => relativeSpecifiers(fs.readFileSync(path.join(ROOT, f), 'utf8'))
+        .filter((s) => !resolvesIn(files, f, s))
+        .map((s) => `${f} -> ${s}`));
+    expect(unresolved).toEqual([]);
+  });
+
+  test('the shipped .js requires no package but Node built-ins and the declared (peer) dependencies', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+    const builtins = new Set(require('node:module').builtinModules as string[]);
+    const undeclared = packed
+      .filter((f) => f.endsWith('.js') && !f.startsWith('assets/'))
+      .flatMap((f) => [...fs.readFileSync(path.join(ROOT, f), 'utf8').matchAll(/require\(\s*["']([^."'][^"']*)["']\s*\)/g)]
+        .map((m) => m[1])
+        .filter((name) => {
+          const bare = name.replace(/^node:/, '');
+          const packageName = name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0];
+          return !builtins.has(bare) && !declared.has(packageName);
+        })
+        .map((name) => `${f} -> ${name}`));
+    expect(undeclared).toEqual([]);
+  });
+
+  test('the provider bundle is self-contained: loading it, alone in a directory, requires nothing but Node built-ins', () => {
+    const dir = path.join(tmp, 'bundle-only');
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(ROOT, PROVIDER_BUNDLE), path.join(dir, 'index.js'));
+    const script = `
+      const Module = require('module');
+      const seen = [];
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (request, ...rest) {
+        if (!Module.isBuiltin(request) && !request.startsWith('/') && !request.startsWith('.')) seen.push(request);
+        return resolve.call(this, request, ...rest);
+      };
+      const { handler } = require('./index.js');
+      console.log(JSON.stringify({ seen, handler: typeof handler }));`;
+    const { NODE_PATH: _nodePath, NODE_OPTIONS: _nodeOptions, ...env } = process.env;
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: dir, env, encoding: 'utf8' });
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ seen: [], handler: 'function' });
+  });
+});
+
+describe('a consumer project with the packed tarball', () => {
+  let consumer: string;
+  let outdir: string;
+  let result: { resolved: string; templateFile: string };
+
+  beforeAll(() => {
+    consumer = path.join(tmp, 'consumer');
+    const modules = path.join(consumer, 'node_modules');
+    const installed = path.join(modules, 'cdk-workmail-lambda');
+    fs.mkdirSync(installed, { recursive: true });
+    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({
+      name: 'consumer', version: '1.0.0', private: true,
+      dependencies: { 'aws-cdk-lib': '*', 'constructs': '*', 'cdk-workmail-lambda': `file:${tarball}` },
+    }, null, 2));
+    // The peer dependencies from this checkout, without network; the package itself from the tarball.
+    for (const peer of ['aws-cdk-lib', 'constructs']) fs.symlinkSync(path.join(ROOT, 'node_modules', peer), path.join(modules, peer), 'dir');
+    execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
+
+    fs.writeFileSync(path.join(consumer, 'app.js'), `
+      const { App, Stack } = require('aws-cdk-lib');
+      const lambda = require('aws-cdk-lib/aws-lambda');
+      const {
+        InboundAction, InboundFlowRule, OutboundAction, OutboundFlowRule, WorkMailFunction, WorkMailOrganization,
+      } = require('cdk-workmail-lambda');
+
+      const app = new App({ outdir: process.argv[2] });
+      const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region: 'us-east-1' } });
+      const organization = WorkMailOrganization.fromOrganizationId(stack, 'Organization', '${ORG_ID}');
+      const fn = new WorkMailFunction(stack, 'Handler', {
+        organization,
+        runtime: lambda.Runtime.NODEJS_24_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => ({ actions: [] });'),
+      });
+      new InboundFlowRule(stack, 'Inbound', {
+        organization,
+        action: InboundAction.runLambda(fn, { synchronous: true, fallbackAction: InboundAction.DEFAULT }),
+      });
+      new OutboundFlowRule(stack, 'Outbound', {
+        organization,
+        senderPatterns: ['*.example.com'],
+        action: OutboundAction.runLambda(fn),
+      });
+      const assembly = app.synth();
+      console.log(JSON.stringify({
+        resolved: require.resolve('cdk-workmail-lambda'),
+        templateFile: assembly.getStackByName('Consumer').templateFullPath,
+      }));
+    `);
+    outdir = path.join(consumer, 'cdk.out');
+    // Preserve the consumer's path for its own modules but nothing of this checkout's (no NODE_PATH, no ts-node).
+    const { NODE_PATH: _nodePath, NODE_OPTIONS: _nodeOptions, ...env } = process.env;
+    const stdout = execFileSync(process.execPath, ['app.js', outdir], { cwd: consumer, env, encoding: 'utf8' });
+    result = JSON.parse(stdout.trim().split('\n').pop()!);
+  });
+
+  test('loads the library from the installed tarball, not from this checkout', () => {
+    expect(fs.realpathSync(result.resolved)).toBe(fs.realpathSync(path.join(consumer, 'node_modules', 'cdk-workmail-lambda', 'lib', 'index.js')));
+  });
+
+  test('synthesizes the permission, both rules and one provider function', () => {
+    const template = JSON.parse(fs.readFileSync(result.templateFile, 'utf8'));
+    const resources = Object.values<any>(template.Resources);
+    const ofType = (type: string) => resources.filter((r) => r.Type === type);
+    expect(ofType('AWS::Lambda::Permission')).toHaveLength(1);
+    expect(ofType('AWS::Lambda::Permission')[0].Properties.Principal).toMatch(/^workmail\.us-east-1\.amazonaws\.com$/);
+    expect(ofType('Custom::WorkMailInboundFlowRule')).toHaveLength(1);
+    expect(ofType('Custom::WorkMailOutboundFlowRule')).toHaveLength(1);
+    expect(ofType('AWS::Lambda::Function').filter((r) => r.Properties.Handler === '__entrypoint__.handler')).toHaveLength(1);
+  });
+
+  test("the provider's asset in the consumer's cdk.out holds index.js (the packed bundle) and __entrypoint__.js", () => {
+    const template = JSON.parse(fs.readFileSync(result.templateFile, 'utf8'));
+    const provider = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === '__entrypoint__.handler');
+    const s3Key: string = provider.Properties.Code.S3Key;
+    expect(s3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
+    const assetDir = path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
+    expect(fs.readdirSync(assetDir).sort()).toEqual(expect.arrayContaining(['__entrypoint__.js', 'index.js']));
+    const packedBundle = fs.readFileSync(path.join(consumer, 'node_modules', 'cdk-workmail-lambda', PROVIDER_BUNDLE));
+    expect(fs.readFileSync(path.join(assetDir, 'index.js')).equals(packedBundle)).toBe(true);
+  });
+});
