@@ -130,18 +130,25 @@ function structure(name: string, members: Record<string, Schema>): Schema {
   return [3, NS, name, 0, Object.keys(members), Object.values(members)];
 }
 
-const FallbackActionSchema = structure('MailFlowRuleFallbackAction', {
-  Type: STRING, BounceMessage: STRING, SmtpGatewayName: STRING,
-});
-const LambdaActionSchema = structure('MailFlowRuleLambdaAction', {
+const FALLBACK_ACTION_MEMBERS = { Type: STRING, BounceMessage: STRING, SmtpGatewayName: STRING };
+const LAMBDA_ACTION_MEMBERS = {
   FunctionArn: STRING, InvocationType: STRING, FallbackAction: () => FallbackActionSchema, RuleTimeoutInMinutes: NUMBER,
-});
-const ActionSchema = structure('MailFlowRuleAction', {
-  Type: STRING, BounceMessage: STRING, SmtpGatewayName: STRING, Lambda: () => LambdaActionSchema,
-});
+};
+const ACTION_MEMBERS = { Type: STRING, BounceMessage: STRING, SmtpGatewayName: STRING, Lambda: () => LambdaActionSchema };
 const RULE_FIELDS = {
   Name: STRING, Description: STRING, SenderPatterns: STRING_LIST, DestinationPatterns: STRING_LIST, Action: () => ActionSchema,
 };
+const FallbackActionSchema = structure('MailFlowRuleFallbackAction', FALLBACK_ACTION_MEMBERS);
+const LambdaActionSchema = structure('MailFlowRuleLambdaAction', LAMBDA_ACTION_MEMBERS);
+const ActionSchema = structure('MailFlowRuleAction', ACTION_MEMBERS);
+
+/** The member names of each structure of a rule, as the schemas above declare them. */
+export const MEMBER_NAMES = {
+  rule: ['OrganizationId', ...Object.keys(RULE_FIELDS)],
+  action: Object.keys(ACTION_MEMBERS),
+  lambda: Object.keys(LAMBDA_ACTION_MEMBERS),
+  fallback: Object.keys(FALLBACK_ACTION_MEMBERS),
+} as const;
 const RuleSchema = structure('MailFlowRule', { RuleId: STRING, ...RULE_FIELDS });
 const RuleListSchema = [1, NS, 'MailFlowRules', 0, () => RuleSchema];
 

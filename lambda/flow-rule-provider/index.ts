@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { flowRuleProblems, regionProblem } from '../rules';
 import { DeadlineExceededError, FlowRuleClient, createWorkMailClient, describeError } from './client';
-import { ERRORS, type FlowDirection, type FlowRuleFields } from './contract';
+import { ERRORS, MEMBER_NAMES as MEMBERS, type FlowDirection, type FlowRuleFields } from './contract';
 
 /** The resource types this provider serves, and the direction of each. */
 export const RESOURCE_TYPES: Readonly<Record<string, FlowDirection>> = {
@@ -145,13 +145,6 @@ function ruleLabel(direction: FlowDirection, fields: Partial<FlowRuleFields>): s
 
 // ---- properties ----
 
-const MEMBERS = {
-  rule: ['OrganizationId', 'Name', 'Description', 'SenderPatterns', 'DestinationPatterns', 'Action'],
-  action: ['Type', 'BounceMessage', 'SmtpGatewayName', 'Lambda'],
-  lambda: ['FunctionArn', 'InvocationType', 'FallbackAction', 'RuleTimeoutInMinutes'],
-  fallback: ['Type', 'BounceMessage', 'SmtpGatewayName'],
-};
-
 /**
  * The rule fields of the resource properties, checked with the same rules as synth: a hand-written
  * template gets the errors a construct would. CloudFormation passes numbers as strings; they are
@@ -163,7 +156,7 @@ function readProperties(
   const { ServiceToken: _serviceToken, ...raw } = properties;
   const fields = structuredClone(raw) as Record<string, any>;
   const problems: string[] = [];
-  const unknown = (value: unknown, allowed: string[], path: string) => {
+  const unknown = (value: unknown, allowed: readonly string[], path: string) => {
     if (!value || typeof value !== 'object' || Array.isArray(value)) return;
     for (const key of Object.keys(value)) {
       if (!allowed.includes(key)) problems.push(`${path}${key} is not a property of ${path ? path.slice(0, -1) : 'a flow rule'}; allowed: ${allowed.join(', ')}`);
