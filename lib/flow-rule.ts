@@ -1,11 +1,11 @@
 import { CustomResource, Duration, IResource, Names, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
-import type { FlowDirection, FlowRuleAction, FlowRuleFields } from '../lambda/flow-rule-provider/contract';
+import type { FlowDirection, FlowRuleAction, FlowRuleFields, FlowRuleLambdaAction } from '../lambda/flow-rule-provider/contract';
 import {
   actionTypeProblem, bounceMessageProblem, descriptionProblem, MAX_SENDER_PATTERNS, patternListProblems,
   RULE_NAME_LENGTH, RULE_TIMEOUT_MINUTES, ruleNameProblem, ruleTimeoutProblem, smtpGatewayNameProblem,
-  SYNC_INVOCATION_TIMEOUT_SECONDS, synchronousDestinationsProblem,
+  SYNC_INVOCATION_TIMEOUT_SECONDS, synchronousDestinationsProblem, synchronousOnlyProblem,
 } from '../lambda/rules';
 import { ActionSpec, InboundAction, OutboundAction } from './actions';
 import type { IWorkMailOrganization } from './organization';
@@ -228,28 +228,23 @@ function renderAction(
 
   const fn = spec.fn;
   checkSameEnvironment(rule, `${prop} ${action.label}: function`, fn, organization);
+  let lambdaAction: FlowRuleLambdaAction;
+  if (spec.synchronous) {
+    const minutes = renderMinutes(rule, spec.ruleTimeout ?? Duration.minutes(RULE_TIMEOUT_MINUTES.default));
+    const fallbackSpec = spec.fallback ?? (direction === 'INBOUND' ? InboundAction.DEFAULT : OutboundAction.DEFAULT)._spec;
+    const fallbackAction = renderAction(rule, direction, fallbackSpec, true, organization, dependencies);
+    warnOnSlowFunction(rule, fn);
+    lambdaAction = { FunctionArn: fn.functionArn, InvocationType: 'SYNC', FallbackAction: fallbackAction, RuleTimeoutInMinutes: minutes };
+  } else {
+    check(rule,
+      synchronousOnlyProblem('ruleTimeout', 'synchronous: true', spec.ruleTimeout?.toHumanString()),
+      synchronousOnlyProblem('fallbackAction', 'synchronous: true', spec.fallback?.label));
+    lambdaAction = { FunctionArn: fn.functionArn, InvocationType: 'ASYNC' };
+  }
+  // Only a valid action gets the permission: a rule that throws leaves nothing behind.
   const permission = allowWorkMailInvoke(fn, organization, rule);
   if (permission) dependencies.push(permission);
-
-  if (!spec.synchronous) {
-    if (spec.ruleTimeout !== undefined) {
-      throw invalid(rule, `ruleTimeout is only allowed with synchronous: true (an asynchronous Run Lambda action has no timeout), got ${spec.ruleTimeout.toHumanString()}`);
-    }
-    if (spec.fallback !== undefined) {
-      throw invalid(rule, `fallbackAction is only allowed with synchronous: true (an asynchronous Run Lambda action has no fallback), got ${spec.fallback.label}`);
-    }
-    return { Type: 'RUN_LAMBDA', Lambda: { FunctionArn: fn.functionArn, InvocationType: 'ASYNC' } };
-  }
-
-  const timeout = spec.ruleTimeout ?? Duration.minutes(RULE_TIMEOUT_MINUTES.default);
-  const minutes = renderMinutes(rule, timeout);
-  const fallbackSpec = spec.fallback ?? (direction === 'INBOUND' ? InboundAction.DEFAULT : OutboundAction.DEFAULT)._spec;
-  const fallbackAction = renderAction(rule, direction, fallbackSpec, true, organization, dependencies);
-  warnOnSlowFunction(rule, fn);
-  return {
-    Type: 'RUN_LAMBDA',
-    Lambda: { FunctionArn: fn.functionArn, InvocationType: 'SYNC', FallbackAction: fallbackAction, RuleTimeoutInMinutes: minutes },
-  };
+  return { Type: 'RUN_LAMBDA', Lambda: lambdaAction };
 }
 
 function renderMinutes(rule: IConstruct, timeout: Duration): number {

@@ -198,6 +198,26 @@ export function parseFunctionArn(arn: string): { partition: string; region: stri
   return { partition: match[1], region: match[2], account: match[3], functionName: match[4] };
 }
 
+/** Why a function or an organization of another account or Region is refused. */
+export const SAME_ACCOUNT_AND_REGION = "WorkMail only runs functions and manages rules in the organization's own account and Region";
+
+/**
+ * A function, or an organization, must be in the account and Region it is compared with (`expected`).
+ * `subject` starts the sentence, e.g. `organization is` or `FunctionArn names a function`; values not
+ * known (undefined) are not compared.
+ */
+export function environmentProblem(
+  subject: string, actual: { region?: string; account?: string }, expected: { name: string; region?: string; account?: string },
+): string | undefined {
+  if (actual.region && expected.region && actual.region !== expected.region) {
+    return `${subject} in Region ${actual.region}, but ${expected.name} is in ${expected.region}; ${SAME_ACCOUNT_AND_REGION}`;
+  }
+  if (actual.account && expected.account && actual.account !== expected.account) {
+    return `${subject} in account ${actual.account}, but ${expected.name} is in account ${expected.account}; ${SAME_ACCOUNT_AND_REGION}`;
+  }
+  return undefined;
+}
+
 /**
  * A Run Lambda action must name a function in the organization's account and Region.
  * `where` is the organization's Region and account when known.
@@ -205,13 +225,16 @@ export function parseFunctionArn(arn: string): { partition: string; region: stri
 export function functionArnProblem(field: string, arn: string, where?: { region?: string; account?: string }): string | undefined {
   const parts = parseFunctionArn(arn);
   if (!parts) return `${field} must be a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>), got ${show(arn)}`;
-  if (where?.region && parts.region !== where.region) {
-    return `${field} names a function in ${parts.region}, but the organization is in ${where.region}; WorkMail only runs functions in the organization's account and Region`;
-  }
-  if (where?.account && parts.account !== where.account) {
-    return `${field} names a function in account ${parts.account}, but the organization is in account ${where.account}; WorkMail only runs functions in the organization's account and Region`;
-  }
-  return undefined;
+  return environmentProblem(`${field} names a function`, parts, { name: 'the organization', ...where });
+}
+
+/**
+ * A fallback action and a rule timeout belong to synchronous Run Lambda actions only. `synchronous` says how
+ * the caller spells "synchronous"; `shown` is the value given, undefined when none was.
+ */
+export function synchronousOnlyProblem(field: string, synchronous: string, shown: string | undefined): string | undefined {
+  if (shown === undefined) return undefined;
+  return `${field} is only allowed with ${synchronous} (an asynchronous Run Lambda action has no fallback action and no rule timeout), got ${shown}`;
 }
 
 /** Problems of an action used as a rule's action (`fallback` false) or as a fallback action (`fallback` true). */
@@ -275,8 +298,9 @@ function actionProblems(
   if (lambda.InvocationType !== 'SYNC' && lambda.InvocationType !== 'ASYNC') {
     problems.push(`${field}.Lambda.InvocationType must be SYNC or ASYNC, got ${show(lambda.InvocationType)}`);
   } else if (lambda.InvocationType === 'ASYNC') {
-    if (lambda.FallbackAction !== undefined) problems.push(`${field}.Lambda.FallbackAction is only allowed with InvocationType SYNC`);
-    if (lambda.RuleTimeoutInMinutes !== undefined) problems.push(`${field}.Lambda.RuleTimeoutInMinutes is only allowed with InvocationType SYNC`);
+    const given = (value: unknown) => (value === undefined ? undefined : show(value));
+    problems.push(synchronousOnlyProblem(`${field}.Lambda.FallbackAction`, 'InvocationType SYNC', given(lambda.FallbackAction)));
+    problems.push(synchronousOnlyProblem(`${field}.Lambda.RuleTimeoutInMinutes`, 'InvocationType SYNC', given(lambda.RuleTimeoutInMinutes)));
   } else {
     if (lambda.RuleTimeoutInMinutes !== undefined) {
       problems.push(ruleTimeoutProblem(`${field}.Lambda.RuleTimeoutInMinutes`, lambda.RuleTimeoutInMinutes, show(lambda.RuleTimeoutInMinutes)));

@@ -241,13 +241,13 @@ describe('synth-time validation', () => {
   test('ruleTimeout with synchronous: false is rejected', () => {
     const { stack, org } = setup();
     expect(() => new OutboundFlowRule(stack, 'R', { organization: org, action: OutboundAction.runLambda(fnOf(stack), { ruleTimeout: Duration.minutes(5) }) }))
-      .toThrow('Stack/R: ruleTimeout is only allowed with synchronous: true (an asynchronous Run Lambda action has no timeout), got 5 minutes');
+      .toThrow('Stack/R: ruleTimeout is only allowed with synchronous: true (an asynchronous Run Lambda action has no fallback action and no rule timeout), got 5 minutes');
   });
 
   test('fallbackAction with synchronous: false is rejected', () => {
     const { stack, org } = setup();
     expect(() => new InboundFlowRule(stack, 'R', { organization: org, action: InboundAction.runLambda(fnOf(stack), { synchronous: false, fallbackAction: InboundAction.DROP }) }))
-      .toThrow('Stack/R: fallbackAction is only allowed with synchronous: true (an asynchronous Run Lambda action has no fallback), got InboundAction.DROP');
+      .toThrow('Stack/R: fallbackAction is only allowed with synchronous: true (an asynchronous Run Lambda action has no fallback action and no rule timeout), got InboundAction.DROP');
   });
 
   test('a Run Lambda action as fallbackAction is rejected', () => {
@@ -392,6 +392,14 @@ describe('synth-time validation', () => {
       Name: { Ref: 'Name' }, SenderPatterns: { Ref: 'Senders' }, Action: { Lambda: { RuleTimeoutInMinutes: { Ref: 'Minutes' } } },
     });
     expect(Token.isUnresolved(name)).toBe(true);
+  });
+
+  test('a rule whose Run Lambda options are invalid adds no permission to the function', () => {
+    const { stack, org } = setup();
+    const fn = fnOf(stack);
+    expect(() => new InboundFlowRule(stack, 'R', { organization: org, action: InboundAction.runLambda(fn, { ruleTimeout: Duration.minutes(5) }) })).toThrow();
+    expect(() => new InboundFlowRule(stack, 'S', { organization: org, action: InboundAction.runLambda(fn, { synchronous: true, ruleTimeout: Duration.minutes(500) }) })).toThrow();
+    expect(fn.permissionsNode.children.filter((c) => c.node.id.startsWith('AllowWorkMail'))).toEqual([]);
   });
 
   test('nothing invalid reaches the template: a failed rule leaves no custom resource behind', () => {

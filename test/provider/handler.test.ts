@@ -142,7 +142,7 @@ describe('validation of the properties (same rules as synth)', () => {
     try {
       const e = await failure(create(OUTBOUND, outboundAsyncRule({ SenderPatterns: ['*'] })));
       expect(e.message).toContain(`The provider function's Region "eu-central-1" is not a Region where Amazon WorkMail runs; use one of us-east-1, us-west-2, eu-west-1`);
-      expect(e.message).toContain('names a function in us-east-1, but the organization is in eu-central-1');
+      expect(e.message).toContain('names a function in Region us-east-1, but the organization is in eu-central-1');
     } finally {
       restore();
     }

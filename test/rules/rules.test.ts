@@ -82,7 +82,7 @@ describe('actions', () => {
   test('function ARNs: parsed, and held to the organization Region and account', () => {
     expect(parseFunctionArn(`${FN}:live`)).toEqual({ partition: 'aws', region: 'us-east-1', account: '123456789012', functionName: 'scan' });
     expect(functionArnProblem('F', 'scan')).toMatch(/^F must be a Lambda function ARN/);
-    expect(functionArnProblem('F', FN, { region: 'eu-west-1' })).toMatch(/names a function in us-east-1, but the organization is in eu-west-1/);
+    expect(functionArnProblem('F', FN, { region: 'eu-west-1' })).toMatch(/names a function in Region us-east-1, but the organization is in eu-west-1/);
     expect(functionArnProblem('F', FN, { account: '000000000000' })).toMatch(/names a function in account 123456789012, but the organization is in account 000000000000/);
   });
 });
@@ -113,8 +113,8 @@ describe('flowRuleProblems (what the provider and the emulator enforce)', () => 
   test('an asynchronous action cannot carry a fallback or a timeout', () => {
     const rule = { ...valid, Action: { Type: 'RUN_LAMBDA' as const, Lambda: { FunctionArn: FN, InvocationType: 'ASYNC' as const, RuleTimeoutInMinutes: 5, FallbackAction: { Type: 'DROP' as const } } } };
     expect(flowRuleProblems('INBOUND', rule)).toEqual([
-      'Action.Lambda.FallbackAction is only allowed with InvocationType SYNC',
-      'Action.Lambda.RuleTimeoutInMinutes is only allowed with InvocationType SYNC',
+      'Action.Lambda.FallbackAction is only allowed with InvocationType SYNC (an asynchronous Run Lambda action has no fallback action and no rule timeout), got {"Type":"DROP"}',
+      'Action.Lambda.RuleTimeoutInMinutes is only allowed with InvocationType SYNC (an asynchronous Run Lambda action has no fallback action and no rule timeout), got 5',
     ]);
   });
 
