@@ -35,16 +35,6 @@ export const MAX_SENDER_PATTERNS = 250;
 /** The only destination pattern list a synchronous Run Lambda rule accepts. */
 export const SYNC_DESTINATION_PATTERNS: readonly string[] = ['*'];
 
-/** Limits a synchronous Run Lambda response must keep. */
-export const SYNC_RESPONSE_LIMITS = {
-  /** Most distinct actions WorkMail applies; the rest get the fallback action. */
-  maxActions: 10,
-  /** Most recipients an outbound response may name. */
-  maxOutboundRecipients: 500,
-  /** Largest response WorkMail accepts, in bytes. */
-  maxResponseBytes: 256 * 1024,
-} as const;
-
 /** Organization ids are `m-` and 32 lowercase hexadecimal digits. */
 export const ORGANIZATION_ID_PATTERN = /^m-[0-9a-f]{32}$/;
 
