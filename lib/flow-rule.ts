@@ -140,14 +140,11 @@ export class OutboundFlowRule extends Resource implements IFlowRule {
 
 // ---- shared implementation of both directions ----
 
-/** Marks the rules of an app, for the name-uniqueness check. */
-const RULE_INFO = Symbol.for('cdk-workmail-lambda.FlowRule');
-
-interface RuleInfo {
-  readonly direction: FlowDirection;
-  readonly organizationId: string;
-  readonly ruleName: string;
-}
+/**
+ * The rules of each app by organization, direction and name, for the name-uniqueness check: each rule
+ * registers when it is built, so the check needs no walk of the construct tree.
+ */
+const rulesByName = new WeakMap<IConstruct, Map<string, IConstruct[]>>();
 
 const RESOURCE_TYPES: Record<FlowDirection, string> = {
   INBOUND: 'Custom::WorkMailInboundFlowRule',
@@ -193,9 +190,7 @@ function renderFlowRule(
   });
   dependencies.forEach((d) => resource.node.addDependency(d));
 
-  const info: RuleInfo = { direction, organizationId: organization.organizationId, ruleName };
-  (rule as any)[RULE_INFO] = info;
-  rule.node.addValidation({ validate: () => uniqueNameProblems(rule, info) });
+  registerName(rule, direction, organization.organizationId, ruleName);
   return { resource, ruleName };
 }
 
@@ -203,9 +198,9 @@ function checkPatterns(rule: IConstruct, prop: string, patterns: string[], max?:
   if (Token.isUnresolved(patterns)) return;
   const resolved = patterns.filter((p) => !Token.isUnresolved(p));
   // Only a fully known list can be checked for emptiness and size; known entries are always checked.
-  const problems = resolved.length === patterns.length
-    ? patternListProblems(prop, patterns, max)
-    : patternListProblems(prop, resolved).filter((p) => !p.includes('at least one'));
+  const complete = resolved.length === patterns.length;
+  if (!complete && resolved.length === 0) return;
+  const problems = complete ? patternListProblems(prop, patterns, max) : patternListProblems(prop, resolved);
   if (problems.length > 0) throw invalid(rule, problems.join('; '));
 }
 
@@ -262,13 +257,20 @@ function warnOnSlowFunction(rule: IConstruct, fn: lambda.IFunction): void {
   }
 }
 
-function uniqueNameProblems(rule: IConstruct, info: RuleInfo): string[] {
-  if (Token.isUnresolved(info.ruleName) || Token.isUnresolved(info.organizationId)) return [];
-  const clash = rule.node.root.node.findAll().find((other) => {
-    const o: RuleInfo | undefined = (other as any)[RULE_INFO];
-    return other !== rule && o !== undefined && o.direction === info.direction
-      && o.organizationId === info.organizationId && o.ruleName === info.ruleName;
+function registerName(rule: IConstruct, direction: FlowDirection, organizationId: string, ruleName: string): void {
+  if (Token.isUnresolved(ruleName) || Token.isUnresolved(organizationId)) return;
+  const root = rule.node.root;
+  let names = rulesByName.get(root);
+  if (!names) rulesByName.set(root, names = new Map());
+  const key = `${organizationId} ${direction} ${ruleName}`;
+  if (!names.has(key)) names.set(key, []);
+  names.get(key)!.push(rule);
+  rule.node.addValidation({
+    validate: () => {
+      const clash = names!.get(key)!.find((other) => other !== rule);
+      if (!clash) return [];
+      const dir = direction.toLowerCase();
+      return [`ruleName ${JSON.stringify(ruleName)} is also used by the ${dir} rule ${clash.node.path}; rule names must be unique among an organization's ${dir} rules (organization ${organizationId})`];
+    },
   });
-  if (!clash) return [];
-  return [`ruleName ${JSON.stringify(info.ruleName)} is also used by the ${info.direction.toLowerCase()} rule ${clash.node.path}; rule names must be unique among an organization's ${info.direction.toLowerCase()} rules (organization ${info.organizationId})`];
 }

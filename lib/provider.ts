@@ -21,6 +21,7 @@ function iamActions(direction: FlowDirection): string[] {
 }
 
 const granted = new WeakMap<CustomResourceProvider, Set<string>>();
+let bundleFound = false;
 
 /**
  * The one flow-rule provider of a stack (a `CustomResourceProvider` singleton), allowed to manage the
@@ -32,7 +33,9 @@ const granted = new WeakMap<CustomResourceProvider, Set<string>>();
  */
 export function flowRuleProvider(scope: Construct, direction: FlowDirection, organizationArn: string): CustomResourceProvider {
   const stack = Stack.of(scope);
-  if (!fs.existsSync(path.join(PROVIDER_ASSET_DIR, 'index.js'))) {
+  // Checked once per process: the bundle does not come and go while an app is built.
+  bundleFound ||= fs.existsSync(path.join(PROVIDER_ASSET_DIR, 'index.js'));
+  if (!bundleFound) {
     throw invalid(scope, `the flow-rule provider bundle is missing at ${PROVIDER_ASSET_DIR}; run \`npm run build\` in cdk-workmail-lambda`);
   }
   const provider = CustomResourceProvider.getOrCreateProvider(stack, PROVIDER_ID, {

@@ -402,6 +402,14 @@ describe('synth-time validation', () => {
     expect(fn.permissionsNode.children.filter((c) => c.node.id.startsWith('AllowWorkMail'))).toEqual([]);
   });
 
+  test('in a list that mixes tokens and literals, the literals are checked', () => {
+    const { stack, org } = setup();
+    const sender = new CfnParameter(stack, 'Sender').valueAsString;
+    new InboundFlowRule(stack, 'Ok', { organization: org, action: InboundAction.DROP, senderPatterns: [sender] });
+    expect(() => new InboundFlowRule(stack, 'Bad', { organization: org, action: InboundAction.DROP, senderPatterns: [sender, 'bad domain'] }))
+      .toThrow('Stack/Bad: senderPatterns has an invalid pattern "bad domain": a pattern cannot contain whitespace');
+  });
+
   test('nothing invalid reaches the template: a failed rule leaves no custom resource behind', () => {
     const { stack, org } = setup();
     expect(() => new InboundFlowRule(stack, 'R', { organization: org, action: InboundAction.bounce('') })).toThrow();
