@@ -32,6 +32,63 @@ export const DESCRIPTION_MAX_LENGTH = 256;
 /** Most sender patterns one flow rule can hold. */
 export const MAX_SENDER_PATTERNS = 250;
 
+/**
+ * Most sender patterns the email flow rules of one organization can hold, a hard quota of WorkMail's quotas
+ * page ("Number of sender patterns in email flow rules per organization"). The page names no direction, and
+ * inbound and outbound rules are both email flow rules, so both directions count together; every entry of
+ * every rule's list counts, a pattern listed by two rules twice (the default `*` is one pattern too).
+ */
+export const MAX_SENDER_PATTERNS_PER_ORGANIZATION = 1000;
+
+/** One rule's share of its organization's sender patterns, as `senderPatternQuotaProblem` reads it. */
+export interface RuleSenderPatterns {
+  /** How the caller names the rule (a construct path, `inbound rule "name"`). */
+  readonly rule: string;
+  /** The number of entries in the rule's sender pattern list. */
+  readonly count: number;
+}
+
+/** Rules named in a quota message, the largest first; the rest are summed up. */
+const QUOTA_RULES_SHOWN = 10;
+
+/** What to do when WorkMail refuses a rule for one of its limits, or for the organization's state. */
+export const REMEDIES = {
+  senderPatternQuota: 'remove sender patterns from this or other rules of the organization, or merge rules that take the same action '
+    + '(a domain or a *.domain pattern covers many addresses); rules made outside this app (console, CLI, other apps) count too',
+  ruleCount: 'delete email flow rules the organization no longer needs (in this or other stacks, or in the WorkMail console), '
+    + 'or merge rules that take the same action',
+  organizationState: 'wait until the organization is Active (aws workmail describe-organization --organization-id <id>) and deploy '
+    + 'again; if the organization is being deleted, its rules go with it: remove the rule from the stack, or retain it (RemovalPolicy.RETAIN) to delete the stack',
+} as const;
+
+/** The number of sender patterns `rules` hold toward the per-organization quota. */
+export function senderPatternTotal(rules: readonly RuleSenderPatterns[]): number {
+  return rules.reduce((sum, r) => sum + r.count, 0);
+}
+
+/**
+ * Why the rules of an organization hold too many sender patterns, or undefined. `where` names what the
+ * rules are (e.g. `the email flow rules of this app`); the rules are listed, the largest first, when
+ * `listRules` is not false.
+ */
+export function senderPatternQuotaProblem(
+  organizationId: string, where: string, rules: readonly RuleSenderPatterns[], listRules = true,
+): string | undefined {
+  const total = senderPatternTotal(rules);
+  if (total <= MAX_SENDER_PATTERNS_PER_ORGANIZATION) return undefined;
+  const n = (value: number) => value.toLocaleString('en-US');
+  let text = `${where} hold ${n(total)} sender patterns for organization ${organizationId} (inbound and outbound rules together), `
+    + `but WorkMail allows at most ${n(MAX_SENDER_PATTERNS_PER_ORGANIZATION)} sender patterns per organization (a hard quota)`;
+  if (listRules) {
+    const sorted = [...rules].sort((a, b) => b.count - a.count);
+    const shown = sorted.slice(0, QUOTA_RULES_SHOWN).map((r) => `${r.rule} (${n(r.count)})`);
+    const rest = sorted.slice(QUOTA_RULES_SHOWN);
+    if (rest.length) shown.push(`${rest.length} more rule${rest.length === 1 ? '' : 's'} (${n(senderPatternTotal(rest))})`);
+    text += `; sender patterns by rule: ${shown.join(', ')}`;
+  }
+  return text;
+}
+
 /** The only destination pattern list a synchronous Run Lambda rule accepts. */
 export const SYNC_DESTINATION_PATTERNS: readonly string[] = ['*'];
 
