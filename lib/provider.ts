@@ -14,11 +14,17 @@ export const PROVIDER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'flow-rul
 const PROVIDER_ID = 'Custom::WorkMailFlowRuleProvider';
 const LOG_GROUP_ID = 'WorkMailFlowRuleProviderLogs';
 
-/** The IAM actions the provider calls for a direction (it never lists or describes). */
+/** The IAM actions the provider calls for a direction. */
 function iamActions(direction: FlowDirection): string[] {
   const ops = OPERATIONS[direction];
   return [ops.create, ops.update, ops.delete].map((op) => `workmail:${op}`);
 }
+
+/**
+ * Read-only: after a `LimitExceededException` the provider counts the organization's rules of both
+ * directions, to say whether the sender-pattern quota or the number of rules was reached.
+ */
+const LIST_ACTIONS = [OPERATIONS.INBOUND.list, OPERATIONS.OUTBOUND.list].map((op) => `workmail:${op}`);
 
 const granted = new WeakMap<CustomResourceProvider, Set<string>>();
 let bundleFound = false;
@@ -56,6 +62,11 @@ export function flowRuleProvider(scope: Construct, direction: FlowDirection, org
   if (!done.has(key)) {
     done.add(key);
     provider.addToRolePolicy({ Effect: 'Allow', Action: iamActions(direction), Resource: organizationArn });
+  }
+  const listKey = `LIST ${organizationArn}`;
+  if (!done.has(listKey)) {
+    done.add(listKey);
+    provider.addToRolePolicy({ Effect: 'Allow', Action: LIST_ACTIONS, Resource: organizationArn });
   }
   return provider;
 }

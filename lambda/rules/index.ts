@@ -57,8 +57,9 @@ export const REMEDIES = {
     + '(a domain or a *.domain pattern covers many addresses); rules made outside this app (console, CLI, other apps) count too',
   ruleCount: 'delete email flow rules the organization no longer needs (in this or other stacks, or in the WorkMail console), '
     + 'or merge rules that take the same action',
-  organizationState: 'wait until the organization is Active (aws workmail describe-organization --organization-id <id>) and deploy '
-    + 'again; if the organization is being deleted, its rules go with it: remove the rule from the stack, or retain it (RemovalPolicy.RETAIN) to delete the stack',
+  organizationState: (organizationId: string) => `wait until the organization is Active (aws workmail describe-organization `
+    + `--organization-id ${organizationId}) and deploy again; if it is being deleted, its rules go with it: remove the rule from the `
+    + 'stack, or give it RemovalPolicy.RETAIN to delete the stack',
 } as const;
 
 /** The number of sender patterns `rules` hold toward the per-organization quota. */

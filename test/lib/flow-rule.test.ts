@@ -193,8 +193,11 @@ describe('permission and provider', () => {
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^WorkMailFlowRuleProviderLogs/), 'Arn'] } },
       { Effect: 'Allow', Action: ['workmail:CreateInboundMailFlowRule', 'workmail:UpdateInboundMailFlowRule', 'workmail:DeleteInboundMailFlowRule'], Resource: ORG_ARN },
       { Effect: 'Allow', Action: ['workmail:CreateOutboundMailFlowRule', 'workmail:UpdateOutboundMailFlowRule', 'workmail:DeleteOutboundMailFlowRule'], Resource: otherArn },
+      // Read-only, to tell which limit a LimitExceededException is about.
+      { Effect: 'Allow', Action: ['workmail:ListInboundMailFlowRules', 'workmail:ListOutboundMailFlowRules'], Resource: ORG_ARN },
+      { Effect: 'Allow', Action: ['workmail:ListInboundMailFlowRules', 'workmail:ListOutboundMailFlowRules'], Resource: otherArn },
     ]));
-    expect(statements).toHaveLength(3);
+    expect(statements).toHaveLength(5);
     expect(JSON.stringify(statements)).not.toContain('"*"');
   });
 
