@@ -7,7 +7,9 @@ import type { WorkMailClient } from '@aws-sdk/client-workmail';
 import {
   DeadlineExceededError, FlowRuleClient, createWorkMailClient, type WorkMailClientOptions,
 } from '../../lambda/flow-rule-provider/client';
-import { OPERATIONS, type FlowDirection, type FlowRuleFields } from '../../lambda/flow-rule-provider/contract';
+import {
+  OPERATIONS, REQUIRED_MEMBERS, operationSchema, type FlowDirection, type FlowRuleFields, type OperationKind,
+} from '../../lambda/flow-rule-provider/contract';
 import { FAKE_ACCESS_KEY_ID, useEmulatorEnv } from './aws-env';
 import { rawRequest, signedLookingHeaders } from './http';
 import { ACCOUNT, FUNCTION_ARN, ORG, OTHER_ORG, inboundSyncRule, outboundAsyncRule, senderPatterns } from './sample-rules';
@@ -197,6 +199,15 @@ describe('error codes', () => {
     const { Name: _name, ...noName } = inboundSyncRule();
     const res = await rawRequest(emulator.endpoint, { headers: signedLookingHeaders(OPERATIONS.INBOUND.create), body: JSON.stringify(noName) });
     expect(res.json).toEqual({ __type: 'InvalidParameterException', message: expect.stringContaining('missing required member(s) Name') });
+  });
+
+  test("the contract's required members are members of each operation's input schema", () => {
+    for (const direction of ['INBOUND', 'OUTBOUND'] as FlowDirection[]) {
+      for (const [kind, required] of Object.entries(REQUIRED_MEMBERS) as [OperationKind, readonly string[]][]) {
+        const input = ((operationSchema(direction, kind) as unknown[])[4] as () => unknown[])();
+        expect(input[4]).toEqual(expect.arrayContaining([...required]));
+      }
+    }
   });
 });
 

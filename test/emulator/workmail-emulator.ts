@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
-  ERRORS, OPERATIONS, TARGET_PREFIX, operationSchema,
+  ERRORS, OPERATIONS, REQUIRED_MEMBERS, TARGET_PREFIX, operationSchema,
   type DescribedFlowRule, type FlowDirection, type FlowRuleFields, type OperationKind,
 } from '../../lambda/flow-rule-provider/contract';
 import { flowRuleProblems, organizationIdProblem, senderPatternQuotaProblem, type RuleSenderPatterns } from '../../lambda/rules';
@@ -115,15 +115,6 @@ const CONTENT_TYPE = 'application/x-amz-json-1.1';
 const CONTROL_PREFIX = '/__emulator/';
 const DEFAULT_PAGE_SIZE = 25;
 const MAX_PAGE_SIZE = 100;
-
-/** Members each operation requires (the schemas carry no `required` trait). */
-const REQUIRED: Record<OperationKind, readonly string[]> = {
-  create: ['OrganizationId', 'Name', 'SenderPatterns', 'DestinationPatterns', 'Action'],
-  update: ['OrganizationId', 'RuleId', 'Name', 'SenderPatterns', 'DestinationPatterns', 'Action'],
-  delete: ['OrganizationId', 'RuleId'],
-  describe: ['OrganizationId', 'RuleId'],
-  list: ['OrganizationId'],
-};
 
 const OPERATION_INDEX = new Map<string, { direction: FlowDirection; kind: OperationKind }>();
 for (const direction of Object.keys(OPERATIONS) as FlowDirection[]) {
@@ -429,7 +420,7 @@ export class WorkMailEmulator {
     const inputSchema = (operationSchema(direction, kind) as unknown[])[4] as () => unknown;
     const typeProblems = shapeProblems(input, inputSchema(), '');
     if (typeProblems.length) throw new ServiceError('SerializationException', `${operation}: ${typeProblems.join('; ')}`);
-    const missing = REQUIRED[kind].filter((name) => input[name] === undefined || input[name] === null);
+    const missing = REQUIRED_MEMBERS[kind].filter((name) => input[name] === undefined || input[name] === null);
     if (missing.length) throw new ServiceError(ERRORS.invalidParameter, `${operation}: missing required member(s) ${missing.join(', ')}`);
 
     const organizationId = input.OrganizationId as string;
