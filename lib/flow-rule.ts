@@ -40,7 +40,8 @@ export interface IFlowRule extends IResource {
 export interface FlowRuleOptions {
   /**
    * The senders the rule applies to: `*`, addresses (`user@example.com`), domains (`example.com`) or
-   * subdomain wildcards (`*.example.com`). No whitespace, no `+`, no duplicates, at most 250 patterns.
+   * subdomain wildcards (`*.example.com`). No whitespace, no `+`, no duplicates, at most 250 patterns; the rules
+   * of one organization hold at most 1,000 sender patterns together, inbound and outbound (checked over the app).
    *
    * @default ['*'] (every sender)
    */

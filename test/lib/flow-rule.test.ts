@@ -481,8 +481,10 @@ describe('sender patterns per organization (WorkMail quota of 1,000, inbound and
       const list = new CfnParameter(stack, 'Senders', { type: 'CommaDelimitedList' }).valueAsList;
       new InboundFlowRule(stack, 'Listed', { organization: org, action: InboundAction.DROP, senderPatterns: list });
       for (let i = 0; i < 4; i++) new InboundFlowRule(stack, `A${i}`, { organization: org, action: InboundAction.DROP, senderPatterns: patterns(250, `d${i}.example`) });
-      const one = new CfnParameter(stack, 'Sender').valueAsString;
-      if (withTokenEntry) new OutboundFlowRule(stack, 'Token', { organization: org, action: OutboundAction.DROP, senderPatterns: [one] });
+      if (withTokenEntry) {
+        const one = new CfnParameter(stack, 'Sender').valueAsString;
+        new OutboundFlowRule(stack, 'Token', { organization: org, action: OutboundAction.DROP, senderPatterns: [one] });
+      }
       return app;
     };
     expect(synthError(build(false))).toBe('');
