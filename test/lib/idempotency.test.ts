@@ -1,10 +1,14 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { IdempotencyTable } from '../../lib';
-import { ENV, setup, workMailFunction } from './helpers';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { IdempotencyTable, WorkMailOrganization } from '../../lib';
+import { ENV, ORG_ID, setup, workMailFunction } from './helpers';
 
 const ITEM_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
@@ -29,7 +33,7 @@ describe('WorkMailFunction idempotencyTable', () => {
     expect(fn.idempotencyTable).toBeUndefined();
   });
 
-  test('create() makes the table Powertools expects: String key id, TTL on expiration, on demand, no point-in-time recovery, deleted with the stack', () => {
+  test('create() makes the table Powertools expects: String key id, TTL on expiration, on demand, point-in-time recovery, deleted with the stack', () => {
     const { stack, org } = setup();
     const fn = workMailFunction(stack, org, 'Handler', { idempotencyTable: IdempotencyTable.create() });
     const template = Template.fromStack(stack);
@@ -40,7 +44,7 @@ describe('WorkMailFunction idempotencyTable', () => {
         AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
         TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
         BillingMode: 'PAY_PER_REQUEST',
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       },
       DeletionPolicy: 'Delete',
       UpdateReplacePolicy: 'Delete',
@@ -64,9 +68,9 @@ describe('WorkMailFunction idempotencyTable', () => {
 
   test('create() options: removal policy and point-in-time recovery', () => {
     const { stack, org } = setup();
-    workMailFunction(stack, org, 'Handler', { idempotencyTable: IdempotencyTable.create({ removalPolicy: RemovalPolicy.RETAIN, pointInTimeRecovery: true }) });
+    workMailFunction(stack, org, 'Handler', { idempotencyTable: IdempotencyTable.create({ removalPolicy: RemovalPolicy.RETAIN, pointInTimeRecovery: false }) });
     Template.fromStack(stack).hasResource('AWS::DynamoDB::Table', {
-      Properties: { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } },
+      Properties: { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } },
       DeletionPolicy: 'Retain',
     });
   });
@@ -135,6 +139,11 @@ describe('WorkMailFunction idempotencyTable', () => {
     });
   });
 
+  test('passes cdk-nag AwsSolutionsChecks by default; without point-in-time recovery, AwsSolutions-DDB3 says so', () => {
+    expect(nagFindings()).toEqual([]);
+    expect(nagFindings(false).join('\n')).toMatch(/^AwsSolutions-DDB3/);
+  });
+
   describe('synth-time errors', () => {
     test('a table in another Region', () => {
       const { stack, org } = setup();
@@ -200,3 +209,24 @@ describe('WorkMailFunction idempotencyTable', () => {
     });
   });
 });
+
+/** AwsSolutions findings on a stack with one function and its idempotency table. */
+function nagFindings(pointInTimeRecovery?: boolean): string[] {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'nag-')) });
+  const stack = new Stack(app, 'Stack', { env: ENV });
+  const org = WorkMailOrganization.fromOrganizationId(stack, 'Org', ORG_ID);
+  workMailFunction(stack, org, 'Handler', { idempotencyTable: IdempotencyTable.create({ pointInTimeRecovery }) });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const original = console.error;
+  console.error = () => undefined; // the report is read from its file below
+  try {
+    app.synth();
+  } catch (e) {
+    if (!/ValidationFailed|validation/i.test(String((e as Error).message))) throw e;
+  } finally {
+    console.error = original;
+  }
+  const reportFile = path.join(app.outdir, 'validation-report.json');
+  if (!fs.existsSync(reportFile)) return [];
+  return fs.readFileSync(reportFile, 'utf-8').match(/AwsSolutions-[A-Za-z0-9]+[^"]*/g) ?? [];
+}
