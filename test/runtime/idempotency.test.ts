@@ -97,7 +97,10 @@ describe('idempotent WorkMail handler with Powertools, through the DynamoDB clie
   afterAll(async () => {
     client?.destroy();
     restoreEnv?.();
-    await new Promise((resolve) => server?.close(resolve));
+    // the SDK clients keep their connections alive; close them so that the server stops at once
+    const closed = new Promise((resolve) => server?.close(resolve));
+    server?.closeAllConnections();
+    await closed;
   });
 
   /** Records in the table, by idempotency key. */
