@@ -39,7 +39,8 @@ export const DEFAULT_DEADLINE_MARGIN_MS = 1000;
 /**
  * A Lambda handler `(event, context)` that runs `handler` for at most min(budget, the context's remaining
  * time) minus the margin, and answers `onTimeout(event)` when that runs out first (the signal passed to
- * `handler` then aborts, so that it can stop its work). An error the handler throws in time is thrown
+ * `handler` then aborts, so that it can stop its work). With no time left at all, `handler` does not
+ * run. An error the handler throws in time is thrown
  * as is: WorkMail retries the invocation.
  */
 export function withDeadline<E, R, C extends LambdaContextLike = LambdaContextLike>(
@@ -55,7 +56,9 @@ export function withDeadline<E, R, C extends LambdaContextLike = LambdaContextLi
   if (typeof options.onTimeout !== 'function') throw new TypeError('withDeadline: onTimeout must be a function (event) => answer');
 
   return async (event: E, context: C): Promise<R> => {
-    const limit = Math.max(0, Math.min(budget, context.getRemainingTimeInMillis()) - margin);
+    const limit = Math.min(budget, context.getRemainingTimeInMillis()) - margin;
+    // No time left at all: answer at once rather than start work that cannot finish.
+    if (!(limit > 0)) return options.onTimeout(event);
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
