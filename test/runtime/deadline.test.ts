@@ -74,8 +74,8 @@ describe('withDeadline', () => {
 
   test('an error the handler throws in time is thrown as is (WorkMail retries), synchronous or not', async () => {
     const onTimeout = jest.fn(() => 'timeout');
-    await expect(withDeadline(async () => { throw new Error('boom'); }, { onTimeout })({}, contextWith(60_000))).rejects.toThrow('boom');
-    await expect(withDeadline(() => { throw new Error('sync boom'); }, { onTimeout })({}, contextWith(60_000))).rejects.toThrow('sync boom');
+    await expect(withDeadline(async (): Promise<string> => { throw new Error('boom'); }, { onTimeout })({}, contextWith(60_000))).rejects.toThrow('boom');
+    await expect(withDeadline((): string => { throw new Error('sync boom'); }, { onTimeout })({}, contextWith(60_000))).rejects.toThrow('sync boom');
     expect(onTimeout).not.toHaveBeenCalled();
   });
 
