@@ -145,10 +145,12 @@ describe('properties', () => {
       flowDirection: direction, truncated,
     })));
 
+  // Blank bounce texts and malformed addresses now and then; the 256 KB limit has its own unit tests (strings that
+  // size, made on every run, keep a jest worker busy collecting garbage past its exit).
   type Op = { kind: 'defaultAction' | 'drop' | 'moveToJunk' | 'bypassSpamCheck' | 'bounce'; message: string; recipients?: string[] };
   const op: fc.Arbitrary<Op> = fc.record({
     kind: fc.constantFrom('defaultAction' as const, 'drop' as const, 'moveToJunk' as const, 'bypassSpamCheck' as const, 'bounce' as const),
-    message: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 12 }).map((n) => `Policy ${n}`) }, { weight: 1, arbitrary: fc.constantFrom('', ' ', 'x'.repeat(300_000)) }),
+    message: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 12 }).map((n) => `Policy ${n}`) }, { weight: 1, arbitrary: fc.constantFrom('', ' ') }),
     recipients: fc.option(fc.oneof({ weight: 19, arbitrary: wideList }, { weight: 1, arbitrary: fc.array(fc.constantFrom(...malformed), { minLength: 1, maxLength: 2 }) }), { nil: undefined, freq: 8 }),
   });
 
