@@ -359,3 +359,49 @@ function actionProblems(
   }
   return problems;
 }
+
+// ---- Run Lambda events and synchronous responses (the runtime toolkit, lambda/runtime) ----
+
+/** The `summaryVersion` values of the Run Lambda event that this package reads. */
+export const EVENT_SUMMARY_VERSIONS: readonly string[] = ['2018-10-10', '2019-07-28'];
+
+/** Action types a synchronous Run Lambda response may use, per direction (the seed's response schema). */
+export const RESPONSE_ACTION_TYPES: Readonly<Record<FlowDirection, readonly ResponseActionType[]>> = {
+  INBOUND: ['DEFAULT', 'DROP', 'BOUNCE', 'MOVE_TO_JUNK', 'BYPASS_SPAM_CHECK'],
+  OUTBOUND: ['DEFAULT', 'DROP', 'BOUNCE'],
+};
+
+/** An action type a synchronous Run Lambda response may use in some direction. */
+export type ResponseActionType = 'DEFAULT' | 'DROP' | 'BOUNCE' | 'MOVE_TO_JUNK' | 'BYPASS_SPAM_CHECK';
+
+/** Response action types of `direction`, or of both directions when it is not known. */
+export function responseActionTypes(direction: FlowDirection | undefined): readonly ResponseActionType[] {
+  return direction ? RESPONSE_ACTION_TYPES[direction] : RESPONSE_ACTION_TYPES.INBOUND.filter((t) => RESPONSE_ACTION_TYPES.OUTBOUND.includes(t));
+}
+
+/** WorkMail applies at most this many unique actions of a response; the recipients of the others get the fallback action. */
+export const MAX_RESPONSE_UNIQUE_ACTIONS = 10;
+
+/** Most recipients a response to an outbound event may name. */
+export const MAX_OUTBOUND_RESPONSE_RECIPIENTS = 500;
+
+/** Largest synchronous Run Lambda response WorkMail accepts, in bytes of serialized JSON (256 KB). */
+export const MAX_RESPONSE_BYTES = 256 * 1024;
+
+/** Longest email address (RFC 5321 forward-path less the brackets). */
+export const MAX_ADDRESS_LENGTH = 254;
+
+// RFC 5322 dot-atom local part; unlike a rule pattern, an address may carry `+` and `*`.
+const ADDRESS_LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+
+/** Why `address` is not a plain email address (local@domain), or undefined when it is one. */
+export function emailAddressProblem(field: string, address: string): string | undefined {
+  if (typeof address !== 'string') return `${field} must be an email address string, got ${show(address)}`;
+  const at = address.lastIndexOf('@');
+  const local = at > 0 ? address.slice(0, at) : '';
+  const domain = at > 0 ? address.slice(at + 1) : '';
+  if (address.length > MAX_ADDRESS_LENGTH || local.length > 64 || !ADDRESS_LOCAL_PART.test(local) || !isDomain(domain)) {
+    return `${field} must be an email address (local-part@domain, at most ${MAX_ADDRESS_LENGTH} characters), got ${show(address)}`;
+  }
+  return undefined;
+}
