@@ -166,7 +166,7 @@ class MimeRewriter extends Transform {
         continue;
       }
       // Not a header line and no empty line before it: the headers end here and the body starts at this line.
-      if (isRoot && pos === 0) throw new MimeRewriteError('NOT_MIME', `the message does not start with a header field (first line: ${JSON.stringify(data.subarray(0, Math.min(nl, 60)).toString('latin1'))})`);
+      if (isRoot && pos === 0) throw new MimeRewriteError('NOT_MIME', `the message does not start with a header field (first line: ${JSON.stringify(data.subarray(0, Math.min(nl, 60)).toString('latin1').replace(/\r$/, ''))})`);
       this.warn(this.hdrPath, 'the header block is not followed by an empty line');
       headerEnd = pos;
       bodyStart = pos;

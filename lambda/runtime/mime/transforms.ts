@@ -94,7 +94,7 @@ export function tagSubject(prefix: string): MimeTransform {
         const sep = decoded === '' || /\s$/.test(prefix) ? '' : ' ';
         // eslint-disable-next-line no-control-regex
         const asciiOnly = /^[\x20-\x7e]*$/;
-        if (raw !== undefined && asciiOnly.test(prefix) && asciiOnly.test(raw) && !/^\s*=\?/.test(raw)) {
+        if (raw !== undefined && asciiOnly.test(prefix) && asciiOnly.test(raw)) {
           // Keep the subject's own encoding (encoded words in any charset) and prepend the ASCII prefix.
           headers.set('Subject', `${prefix}${sep}${raw}`);
         } else {
