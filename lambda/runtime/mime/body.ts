@@ -1,16 +1,12 @@
 import * as iconv from 'iconv-lite';
+import * as libbase64 from 'libbase64';
+import * as charsets from 'libmime/lib/charset';
+import * as libqp from 'libqp';
 import { buildStructured, HeaderBlock, parseStructured } from './headers';
 
 // libmime's charset module decodes what iconv-lite cannot alone (ISO-2022-JP via encoding-japanese) and
-// normalises charset names; libqp / libbase64 do the transfer encodings. None ship TypeScript types of
-// their own for these entry points, so each is typed here to the calls we make.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const charsets = require('libmime/lib/charset.js') as { decode(buf: Buffer, charset: string): string; normalizeCharset(charset: string): string };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const libqp = require('libqp') as { encode(buf: Buffer): string; decode(str: string): Buffer; wrap(str: string, lineLength?: number): string };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const libbase64 = require('libbase64') as { encode(buf: Buffer): string; wrap(str: string, lineLength?: number): string };
-
+// normalises charset names; libqp / libbase64 do the transfer encodings; iconv-lite encodes charsets.
+// All imported the same way (ES imports) so a bundler includes one build of each.
 /** The decoded text of a text part, and how to put an edited text back in the part's own encodings. */
 export interface TextBody {
   readonly text: string;

@@ -1,4 +1,5 @@
 import { Readable, Transform, TransformCallback } from 'node:stream';
+import * as libqp from 'libqp';
 import { decodeText, encodeText } from './body';
 import { MimeRewriteError } from './errors';
 import { decodeHeaderText, foldHeader, HeaderBlock, parseStructured } from './headers';
@@ -430,8 +431,6 @@ function notePart(note: string): Buffer {
 }
 
 function wrapQp(text: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const libqp = require('libqp') as { encode(buf: Buffer): string; wrap(str: string, lineLength?: number): string };
   return libqp.wrap(libqp.encode(Buffer.from(text, 'utf8')), 76);
 }
 
