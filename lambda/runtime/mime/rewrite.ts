@@ -26,6 +26,7 @@ interface Frame {
   readonly boundary: string;
   readonly path: readonly number[];
   readonly digest: boolean;
+  readonly embedded: boolean;
   children: number;
 }
 
@@ -63,6 +64,8 @@ class MimeRewriter extends Transform {
   private body: Body = { kind: 'pass' };
   private atLineStart = true;
   private sawRoot = false;
+  /** The next header block is that of a message embedded in a message/rfc822 part. */
+  private embeddedHeaders = false;
 
   constructor(transforms: readonly MimeTransform[]) {
     super();
@@ -129,6 +132,16 @@ class MimeRewriter extends Transform {
   /** Reads a header block; returns the bytes after it, or undefined when more input is needed. */
   private feedHeaders(data: Buffer, final: boolean): Buffer | undefined {
     const isRoot = !this.sawRoot;
+    if (isRoot && this.hdrScan === 0 && data.length >= 5 && data.toString('latin1', 0, 5) === 'From ') {
+      // An mbox "From " envelope line is not part of the message (RFC 4155): dropped, so the output starts with its headers.
+      const nl = data.indexOf(10);
+      if (nl === -1 && !final) {
+        this.acc = Buffer.from(data);
+        return undefined;
+      }
+      this.warn([], 'dropped a leading mbox "From " line');
+      data = data.subarray(nl === -1 ? data.length : nl + 1);
+    }
     let pos = this.hdrScan;
     let headerEnd = -1;
     let bodyStart = -1;
@@ -183,7 +196,9 @@ class MimeRewriter extends Transform {
     this.sawRoot = true;
     const path = this.hdrPath;
     const headers = HeaderBlock.parse(headerBytes);
-    const part = describePart(headers, path, this.stack[this.stack.length - 1]?.digest ?? false);
+    const parent = this.stack[this.stack.length - 1];
+    const part = describePart(headers, path, parent?.digest ?? false, this.embeddedHeaders || (parent?.embedded ?? false));
+    this.embeddedHeaders = false;
     guard(() => this.run.headers?.(part, headers));
     if (headers.isChanged) this.change(path, 'headers');
     this.mode = 'body';
@@ -198,7 +213,7 @@ class MimeRewriter extends Transform {
         this.warn(path, 'multipart without a boundary parameter: passed through as a single part');
         return;
       }
-      this.stack.push({ delim: Buffer.from(`--${boundary}`, 'latin1'), boundary, path, children: 0, digest: part.contentType === 'multipart/digest' });
+      this.stack.push({ delim: Buffer.from(`--${boundary}`, 'latin1'), boundary, path, children: 0, digest: part.contentType === 'multipart/digest', embedded: part.inEmbeddedMessage });
       return;
     }
 
@@ -211,6 +226,15 @@ class MimeRewriter extends Transform {
       this.body = { kind: 'hold', part, head: head(), chunks: [], size: 0, maxBytes: decision.maxBytes, note: decision.note };
     } else if (decision?.kind === 'edit') {
       this.body = { kind: 'collect', part, headers, edit: decision.edit, chunks: [] };
+    } else if (part.contentType === 'message/rfc822' && !/^(base64|quoted-printable)$/.test(part.transferEncoding)) {
+      // An embedded message (a forwarded mail): its header block follows, and its parts are scanned like
+      // ours, so that attachments inside it can be removed too. It ends where this part ends.
+      this.push(head());
+      this.body = { kind: 'pass' };
+      this.mode = 'headers';
+      this.hdrPath = [...path, 0];
+      this.hdrScan = 0;
+      this.embeddedHeaders = true;
     } else {
       this.push(head());
       this.body = { kind: 'pass' };
@@ -390,7 +414,7 @@ function guard<T>(fn: () => T): T {
   }
 }
 
-function describePart(headers: HeaderBlock, path: readonly number[], parentIsDigest: boolean): MimePart {
+function describePart(headers: HeaderBlock, path: readonly number[], parentIsDigest: boolean, inEmbeddedMessage: boolean): MimePart {
   const ct = parseStructured(headers.get('content-type'));
   const contentType = /^[^/\s]+\/[^/\s]+$/.test(ct.value) ? ct.value : parentIsDigest ? 'message/rfc822' : 'text/plain';
   const disp = parseStructured(headers.get('content-disposition'));
@@ -408,6 +432,7 @@ function describePart(headers: HeaderBlock, path: readonly number[], parentIsDig
     transferEncoding,
     size: disp.params.size !== undefined && Number.isFinite(declared) && declared >= 0 ? declared : undefined,
     isAttachment: !multipart && path.length > 0 && (disp.value === 'attachment' || filename !== undefined),
+    inEmbeddedMessage,
   };
 }
 

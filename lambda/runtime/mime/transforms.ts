@@ -46,7 +46,7 @@ export function addDisclaimer(options: DisclaimerOptions): MimeTransform {
       let htmlDone = !html;
       return {
         part(part: MimePart): PartDecision | undefined {
-          if (part.isAttachment) return undefined;
+          if (part.isAttachment || part.inEmbeddedMessage) return undefined;
           if (!textDone && part.contentType === 'text/plain') {
             textDone = true;
             return { kind: 'edit', edit: (body) => appendText(body, text!) };

@@ -21,6 +21,11 @@ export interface MimePart {
   readonly size?: number;
   /** Whether the part is an attachment: not multipart, not the message itself, and either disposed as an attachment or named. */
   readonly isAttachment: boolean;
+  /**
+   * Whether the part belongs to a message embedded in this one (a message/rfc822 part, e.g. a forwarded
+   * mail): attachments there are attachments too, but it is not the message's own body text.
+   */
+  readonly inEmbeddedMessage: boolean;
 }
 
 /** What a transform does to a leaf part. */

@@ -191,6 +191,17 @@ describe('changed parts', () => {
     expect(after.find((n) => n.contentType === 'image/png')!.body.equals(before.find((n) => n.contentType === 'image/png')!.body)).toBe(true);
   });
 
+  test('attachments inside a forwarded message (message/rfc822) are removed too; its text gets no disclaimer', async () => {
+    const mime = Buffer.from([
+      'Subject: fwd', 'Content-Type: multipart/mixed; boundary=o', '', '--o', 'Content-Type: message/rfc822', '',
+      'Subject: inner', 'Content-Type: multipart/mixed; boundary=i', '', '--i', 'Content-Type: text/plain', '', 'inner text', '--i',
+      'Content-Type: application/zip; name=x.zip', 'Content-Transfer-Encoding: base64', '', 'UEsDBA==', '--i--', '', '--o--', ''].join('\r\n'));
+    const { out, report } = await run(mime, [stripAttachments(), addDisclaimer({ text: 'D' })]);
+    expect(report.changes).toEqual(['0.0.1: removed application/zip "x.zip"']);
+    expect(out.toString()).not.toContain('UEsDBA==');
+    expect(out.toString()).toContain('inner text\r\n--i');
+  });
+
   test('setHeader replaces all fields of that name with one, and adds it when absent', async () => {
     const mime = Buffer.from('Subject: s\r\nX-Tag: a\r\nX-Tag: b\r\nContent-Type: text/plain\r\n\r\nbody\r\n');
     const { out } = await run(mime, [setHeader('X-Tag', 'c')]);
@@ -253,6 +264,12 @@ describe('bad input', () => {
       expect(out.equals(mime)).toBe(true);
       expect(report.warnings).toContain(warning);
     }
+  });
+
+  test('a leading mbox "From " line is dropped with a warning', async () => {
+    const { out, report } = await run(Buffer.from('From someone@example.com Mon Nov 23 10:00:00 2026\r\nSubject: x\r\n\r\nbody\r\n'), []);
+    expect(out.toString()).toBe('Subject: x\r\n\r\nbody\r\n');
+    expect(report.warnings).toEqual(['message: dropped a leading mbox "From " line']);
   });
 
   test('headers only, no body: passed through', async () => {
