@@ -79,7 +79,7 @@ export async function mimeBench(samples: number): Promise<MimeBenchResult> {
 
     // Children: our rewrite and the mailparser + MailComposer rebuild, each bundled on its own (as a Lambda would ship it).
     for (const name of ['rewrite', 'mailcomposer']) {
-      buildSync({ entryPoints: [path.join(__dirname, 'mime', `child-${name}.ts`)], outfile: path.join(dir, `${name}.js`), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error' });
+      buildSync({ entryPoints: [path.join(__dirname, 'mime', `child-${name}.ts`)], outfile: path.join(dir, `${name}.js`), bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'error' });
     }
     fs.writeFileSync(path.join(dir, 'copy.js'), "const fs = require('fs'); fs.createReadStream(process.argv[2]).pipe(fs.createWriteStream(process.argv[3]));\n");
     fs.writeFileSync(path.join(dir, 'empty.js'), '\n');
