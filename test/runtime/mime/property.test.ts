@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import * as fc from 'fast-check';
-import { addDisclaimer, compose, MimeTransform, rewrite, setHeader, stripAttachments, tagSubject } from '../../../lambda/runtime/mime';
+import { addDisclaimer, compose, MimeRewriteError, MimeTransform, rewrite, setHeader, stripAttachments, tagSubject } from '../../../lambda/runtime/mime';
 import { collect, messageFlowProblems, split } from './helpers';
 
 interface Leaf { kind: 'leaf'; type: string; cte: '7bit' | 'quoted-printable' | 'base64'; charset: string; filename?: string; text: string }
@@ -73,5 +73,28 @@ test('random MIME trees through compose(...) keep their tree, never throw, and p
       if (ts.length === 0) expect(out.equals(Buffer.from(mime.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1'))).toBe(true);
     }),
     { numRuns: 150 },
+  );
+});
+
+test('damaged messages (cut, spliced with random bytes, any chunking) end cleanly or fail with MimeRewriteError only', async () => {
+  const base = Buffer.from(serialize({ kind: 'multi', subtype: 'mixed', children: [
+    { kind: 'leaf', type: 'text/plain', cte: 'quoted-printable', charset: 'utf-8', text: 'hello ü\nworld' },
+    { kind: 'multi', subtype: 'alternative', children: [{ kind: 'leaf', type: 'text/html', cte: 'base64', charset: 'utf-8', text: '<p>x</p>' }] },
+    { kind: 'leaf', type: 'image/png', cte: 'base64', charset: 'utf-8', filename: 'a.pdf', text: 'binary-ish' },
+  ] }, true), 'utf8');
+  await fc.assert(
+    fc.asyncProperty(fc.nat({ max: base.length }), fc.nat({ max: base.length }), fc.uint8Array({ maxLength: 64 }), transforms, fc.integer({ min: 1, max: 512 }),
+      async (cut, at, junk, ts, chunkSize) => {
+        const damaged = Buffer.concat([base.subarray(0, Math.min(at, cut)), Buffer.from(junk), base.subarray(Math.min(at, cut), cut)]);
+        const pieces: Buffer[] = [];
+        for (let i = 0; i < damaged.length; i += chunkSize) pieces.push(damaged.subarray(i, i + chunkSize));
+        const stream = rewrite(Readable.from(pieces), compose(...ts));
+        try {
+          await collect(stream);
+        } catch (e) {
+          expect(e).toBeInstanceOf(MimeRewriteError);
+        }
+      }),
+    { numRuns: 300 },
   );
 });
