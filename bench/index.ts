@@ -3,8 +3,9 @@
  *
  * Sections: synth overhead (CDK CLI and in-process, example app vs. the bare function), library load,
  * scale (1 / 50 / 200 rules), provider weight and cold load vs. aws-cdk-lib's AwsCustomResource handler,
- * Create / Update / Delete latency against the local WorkMail emulator, and the runtime toolkit's
- * per-invocation overhead, cold require and bundled size (bench/runtime.ts).
+ * Create / Update / Delete latency against the local WorkMail emulator, the runtime toolkit's
+ * per-invocation overhead, cold require and bundled size (bench/runtime.ts), and MIME rewriting of a 40 MB
+ * message vs. the plain read/copy and the general libraries (bench/mime.ts, also runnable alone).
  *
  * Environment: BENCH_CDK_CLI=<path to the cdk bin> to use another CDK CLI than node_modules/aws-cdk;
  * BENCH_CLI_RUNS=<n> for more CDK CLI runs per app than 5 (on a busy machine); BENCH_QUICK=1 for fewer samples
@@ -16,6 +17,7 @@ import * as path from 'node:path';
 import { AWS_CUSTOM_RESOURCE_HANDLER, PROVIDER_BUNDLE, coldFirstCall, coldLoad, latency } from './provider';
 import { APP_COMMANDS, cliSynthOverhead, inProcessSynth, libraryLoad, ROOT, scale } from './synth';
 import { printBundleSize, printColdRequire, printOverhead, runtimeBundleSize, runtimeColdRequire, runtimeOverhead } from './runtime';
+import { mimeBench, printMimeBench } from './mime';
 import { kib, ms, table } from './stats';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -29,6 +31,7 @@ const N = {
   latencyCalls: QUICK ? 10 : 50,
   runtimeBatches: QUICK ? 5 : 21,
   runtimeColdSamples: QUICK ? 3 : 15,
+  mimeSamples: QUICK ? 1 : 5,
 };
 const SYNTH_RATIO_GOAL = 1.15;
 
@@ -124,6 +127,7 @@ async function main(): Promise<void> {
     () => runtimeColdRequire(N.runtimeColdSamples), printColdRequire);
 
   await section('Runtime toolkit bundled size (esbuild, minified; AWS SDK clients not counted)', 'runtimeBundle', () => runtimeBundleSize(), printBundleSize);
+  await section('MIME rewrite of a 40 MB message (subject tag + disclaimer) vs. the floor and the general libraries', 'mime', () => mimeBench(N.mimeSamples), printMimeBench);
 
   const out = path.join(ROOT, '.bench', 'results.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
