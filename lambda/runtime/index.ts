@@ -19,3 +19,4 @@ export {
   MAX_OUTBOUND_RESPONSE_RECIPIENTS, MAX_RESPONSE_BYTES, MAX_RESPONSE_UNIQUE_ACTIONS, SYNC_INVOCATION_TIMEOUT_SECONDS,
 } from '../rules';
 export { idempotencyOptions, idempotencyTableName } from './idempotency';
+export * from './mime';

@@ -1,12 +1,9 @@
-import * as iconv from 'iconv-lite';
-import * as libbase64 from 'libbase64';
-import * as charsets from 'libmime/lib/charset';
-import * as libqp from 'libqp';
+import { charsets, iconv, libbase64, libqp } from './libs';
 import { buildStructured, HeaderBlock, parseStructured } from './headers';
 
 // libmime's charset module decodes what iconv-lite cannot alone (ISO-2022-JP via encoding-japanese) and
 // normalises charset names; libqp / libbase64 do the transfer encodings; iconv-lite encodes charsets.
-// All imported the same way (ES imports) so a bundler includes one build of each.
+// All loaded on first use (./libs), so that importing the runtime does not load them.
 /** The decoded text of a text part, and how to put an edited text back in the part's own encodings. */
 export interface TextBody {
   readonly text: string;
@@ -18,12 +15,12 @@ export interface TextBody {
 export function decodeText(body: Buffer, charset: string | undefined, transferEncoding: string): TextBody {
   let bytes: Buffer;
   if (transferEncoding === 'base64') bytes = Buffer.from(body.toString('latin1'), 'base64');
-  else if (transferEncoding === 'quoted-printable') bytes = libqp.decode(body.toString('latin1'));
+  else if (transferEncoding === 'quoted-printable') bytes = libqp().decode(body.toString('latin1'));
   else bytes = body;
   // Decoding goes by libmime's WHATWG-style names (ISO-8859-1 read as windows-1252, as mail clients do);
   // encoding back goes by the declared name, so the bytes always match the label.
   const declared = (charset ?? 'us-ascii').trim().toLowerCase();
-  const text = /^(us-ascii|ascii|utf-?8)$/.test(declared) ? bytes.toString('utf8') : charsets.decode(bytes, charsets.normalizeCharset(declared));
+  const text = /^(us-ascii|ascii|utf-?8)$/.test(declared) ? bytes.toString('utf8') : charsets().decode(bytes, charsets().normalizeCharset(declared));
   return { text, charset: declared, transferEncoding };
 }
 
@@ -39,9 +36,9 @@ export function encodeText(text: string, original: TextBody, headers: HeaderBloc
   let bytes: Buffer | undefined;
   if (!/^(us-ascii|ascii)$/i.test(charset) || /[^\x00-\x7f]/.test(canonical)) {
     if (/^utf-?8$/i.test(charset)) bytes = Buffer.from(canonical, 'utf8');
-    else if (iconv.encodingExists(charset)) {
-      const encoded = iconv.encode(canonical, charset);
-      if (iconv.decode(encoded, charset) === canonical) bytes = encoded;
+    else if (iconv().encodingExists(charset)) {
+      const encoded = iconv().encode(canonical, charset);
+      if (iconv().decode(encoded, charset) === canonical) bytes = encoded;
     }
     if (!bytes && /^(us-ascii|ascii)$/i.test(charset) && !/[^\x00-\x7f]/.test(canonical)) bytes = Buffer.from(canonical, 'latin1');
     if (!bytes) {
@@ -62,8 +59,8 @@ export function encodeText(text: string, original: TextBody, headers: HeaderBloc
       headers.set('Content-Transfer-Encoding', 'quoted-printable');
     }
   }
-  if (cte === 'base64') return Buffer.from(libbase64.wrap(libbase64.encode(bytes), 76), 'latin1');
-  if (cte === 'quoted-printable') return Buffer.from(libqp.wrap(libqp.encode(bytes), 76), 'latin1');
+  if (cte === 'base64') return Buffer.from(libbase64().wrap(libbase64().encode(bytes), 76), 'latin1');
+  if (cte === 'quoted-printable') return Buffer.from(libqp().wrap(libqp().encode(bytes), 76), 'latin1');
   return bytes;
 }
 

@@ -1,6 +1,4 @@
-import { Libmime } from 'libmime';
-
-const libmime = new Libmime();
+import { libmime } from './libs';
 
 /** One header field as it arrived (raw) or as a transform set it. */
 interface Field {
@@ -99,19 +97,19 @@ export class HeaderBlock {
 
 /** `Name: value` folded at 76 columns with CRLF line ends (libmime's folding), ending in CRLF. */
 export function foldHeader(name: string, value: string): string {
-  return libmime.foldLines(`${name}: ${value}`, 76).replace(/\r?\n/g, '\r\n') + '\r\n';
+  return libmime().foldLines(`${name}: ${value}`, 76).replace(/\r?\n/g, '\r\n') + '\r\n';
 }
 
 /** A structured header value (`type/subtype; param=value`) with RFC 2231 / 2047 parameters decoded. */
 export function parseStructured(value: string | undefined): { value: string; params: Record<string, string> } {
   if (!value) return { value: '', params: {} };
-  const parsed = libmime.parseHeaderValue(value) as { value: string; params: Record<string, string> };
+  const parsed = libmime().parseHeaderValue(value) as { value: string; params: Record<string, string> };
   return { value: (parsed.value ?? '').trim().toLowerCase(), params: parsed.params ?? {} };
 }
 
 /** Builds a structured header value back (libmime quotes and RFC 2231-encodes parameters as needed). */
 export function buildStructured(value: string, params: Record<string, string>): string {
-  return libmime.buildHeaderValue({ value, params });
+  return libmime().buildHeaderValue({ value, params });
 }
 
 /** Decodes RFC 2047 encoded words; raw 8-bit bytes are read as UTF-8 when they are valid UTF-8. */
@@ -123,12 +121,12 @@ export function decodeHeaderText(rawLatin1: string): string {
     const utf8 = bytes.toString('utf8');
     if (!utf8.includes('\ufffd')) text = utf8;
   }
-  return libmime.decodeWords(text);
+  return libmime().decodeWords(text);
 }
 
 /** Encodes text for a header: ASCII stays as is, other text becomes RFC 2047 encoded words (libmime). */
 export function encodeHeaderText(text: string): string {
   // eslint-disable-next-line no-control-regex
   if (/^[\x20-\x7e\t]*$/.test(text)) return text;
-  return libmime.encodeWords(text, 'Q', 52);
+  return libmime().encodeWords(text, 'Q', 52);
 }

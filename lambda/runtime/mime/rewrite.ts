@@ -1,7 +1,7 @@
 import { Readable, Transform, TransformCallback } from 'node:stream';
-import * as libqp from 'libqp';
 import { decodeText, encodeText } from './body';
 import { MimeRewriteError } from './errors';
+import { libqp } from './libs';
 import { decodeHeaderText, foldHeader, HeaderBlock, parseStructured } from './headers';
 import { compose } from './transforms';
 import type { MimePart, MimeTransform, RewriteReport, TransformRun } from './types';
@@ -456,7 +456,7 @@ function notePart(note: string): Buffer {
 }
 
 function wrapQp(text: string): string {
-  return libqp.wrap(libqp.encode(Buffer.from(text, 'utf8')), 76);
+  return libqp().wrap(libqp().encode(Buffer.from(text, 'utf8')), 76);
 }
 
 function pathName(path: readonly number[]): string {
