@@ -103,3 +103,20 @@ export function rawMessageProblem(mime: Buffer): string | undefined {
   if (missing.length > 0) return `the message has no ${missing.map((m) => m[0].toUpperCase() + m.slice(1)).join(' or ')} header field; a message must carry the required header fields`;
   return undefined;
 }
+
+/**
+ * The bucket of updated content must be in the organization's account and Region: WorkMail reads it only
+ * there (InvalidContentLocation otherwise). Values not known (undefined) are not compared.
+ */
+export function contentBucketEnvironmentProblem(
+  field: string, bucket: { region?: string; account?: string }, organization: { region?: string; account?: string },
+): string | undefined {
+  const why = "WorkMail reads updated message content only from a bucket in the organization's account and Region";
+  if (bucket.region && organization.region && bucket.region !== organization.region) {
+    return `${field} is in Region ${bucket.region}, but the organization is in ${organization.region}; ${why}`;
+  }
+  if (bucket.account && organization.account && bucket.account !== organization.account) {
+    return `${field} is in account ${bucket.account}, but the organization is in account ${organization.account}; ${why}`;
+  }
+  return undefined;
+}
