@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { InboundAction, OutboundFlowRule, OutboundAction, WorkMailFunction, WorkMailOrganization } from '../lib';
@@ -13,12 +13,18 @@ export interface ExampleStackProps extends StackProps {
 /** Where `npm run build` puts the example handler's bundle. */
 export const EXAMPLE_HANDLER_DIR = path.join(__dirname, '..', 'assets', 'examples', 'subject-guard');
 
+/** Where `npm run build` puts the bundle of the example handler that updates messages. */
+export const EXTERNAL_TAG_HANDLER_DIR = path.join(__dirname, '..', 'assets', 'examples', 'external-tag');
+
 /**
  * One WorkMail function, a synchronous inbound rule that lets it bounce unwanted messages, and an
- * asynchronous outbound rule that lets it count what the organization sends.
+ * asynchronous outbound rule that lets it count what the organization sends; and a second function, run by a
+ * synchronous inbound rule, that tags the Subject of mail from outside the organization (reads and updates
+ * the message through a MessageContentBucket).
  */
 export class ExampleStack extends Stack {
   public readonly handler: WorkMailFunction;
+  public readonly externalTag: WorkMailFunction;
 
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
     super(scope, id, props);
@@ -46,6 +52,24 @@ export class ExampleStack extends Stack {
       action: OutboundAction.runLambda(this.handler, { synchronous: false }),
       ruleName: 'subject-guard-outbound',
       description: 'Log every outbound message',
+    });
+
+    this.externalTag = new WorkMailFunction(this, 'ExternalTag', {
+      organization,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(EXTERNAL_TAG_HANDLER_DIR),
+      description: 'Tags the Subject of inbound mail from outside the organization',
+      environment: { INTERNAL_DOMAINS: 'example.com', SUBJECT_TAG: '[EXTERNAL]' },
+    });
+    this.externalTag.grantReadMessageContent();
+    this.externalTag.grantWriteMessageContent();
+    this.externalTag.addInboundRule('TagExternal', {
+      synchronous: true,
+      fallbackAction: InboundAction.DEFAULT,
+      ruleTimeout: Duration.minutes(30),
+      ruleName: 'external-tag-inbound',
+      description: 'Tag the Subject of mail from outside the organization',
     });
   }
 }
