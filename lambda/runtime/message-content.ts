@@ -59,6 +59,8 @@ export interface StoredMessageContent {
 
 /** A failure of `getRawMessage()` or `putRawMessage()`; the subclasses are the errors WorkMail documents. */
 export class MessageContentError extends Error {
+  // Set literally, not from the class name, which a minifying bundler renames.
+  public name = 'MessageContentError';
   /** The service's error name (`MessageFrozen`, `AccessDenied`, ...). */
   public readonly code: string;
   /** The message the call was about. */
@@ -66,23 +68,30 @@ export class MessageContentError extends Error {
 
   constructor(message: string, details: { code: string; messageId: string; cause?: unknown }) {
     super(message, { cause: details.cause });
-    this.name = new.target.name;
     this.code = details.code;
     this.messageId = details.messageId;
   }
 }
 
 /** WorkMail has no message of that id (ResourceNotFoundException). */
-export class MessageNotFoundError extends MessageContentError {}
+export class MessageNotFoundError extends MessageContentError {
+  public name = 'MessageNotFoundError';
+}
 
 /** WorkMail does not allow updating this message (MessageFrozen), usually because it was redirected. */
-export class MessageFrozenError extends MessageContentError {}
+export class MessageFrozenError extends MessageContentError {
+  public name = 'MessageFrozenError';
+}
 
 /** WorkMail rejected the new MIME content (MessageRejected); the message says which rule it broke. */
-export class MessageRejectedError extends MessageContentError {}
+export class MessageRejectedError extends MessageContentError {
+  public name = 'MessageRejectedError';
+}
 
 /** WorkMail could not read the new content from S3 (InvalidContentLocation). */
-export class InvalidContentLocationError extends MessageContentError {}
+export class InvalidContentLocationError extends MessageContentError {
+  public name = 'InvalidContentLocationError';
+}
 
 // The SDK packages, each required on first use only. A literal require() keeps them in an esbuild bundle,
 // where they are evaluated only when this line runs.

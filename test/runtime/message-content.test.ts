@@ -59,6 +59,7 @@ describe('message content against local WorkMail Message Flow and s3rver, throug
     const error = await captured(getRawMessage('ffffffff-0000-0000-0000-000000000000'));
     expect(error).toBeInstanceOf(MessageNotFoundError);
     expect(error).toBeInstanceOf(MessageContentError);
+    expect(error.name).toBe('MessageNotFoundError');
     expect(error.code).toBe('ResourceNotFoundException');
     expect(error.messageId).toBe('ffffffff-0000-0000-0000-000000000000');
     expect(error.message).toMatch(/WorkMail has no message ffffffff-0000-0000-0000-000000000000 .*pass the messageId of the event being handled/);
@@ -123,6 +124,7 @@ describe('message content against local WorkMail Message Flow and s3rver, throug
     flow.freeze(id);
     const error = await captured(putRawMessage(id, MIME, { bucket: BUCKET }));
     expect(error).toBeInstanceOf(MessageFrozenError);
+    expect(error.name).toBe('MessageFrozenError');
     expect(error.code).toBe('MessageFrozen');
     expect(error.message).toMatch(/WorkMail does not allow updating message .*usually a redirected message: leave its content as it is/);
   });
@@ -132,6 +134,7 @@ describe('message content against local WorkMail Message Flow and s3rver, throug
     flow.addMessage(id, MIME);
     const error = await captured(putRawMessage(id, `${MIME}${'x'.repeat(999)}\r\n`, { bucket: BUCKET }));
     expect(error).toBeInstanceOf(MessageRejectedError);
+    expect(error.name).toBe('MessageRejectedError');
     expect(error.code).toBe('MessageRejected');
     expect(error.message).toMatch(/WorkMail rejected the new content of message .*line 7 is 1001 octets long.*lines of at most 1000 octets including CRLF/);
     expect(flow.message(id)!.toString()).toBe(MIME);
@@ -156,6 +159,7 @@ describe('message content against local WorkMail Message Flow and s3rver, throug
       flow.addMessage(id, MIME);
       const error = await captured(putRawMessage(id, MIME, { bucket: 'elsewhere-bucket', s3Client: otherS3 }));
       expect(error).toBeInstanceOf(InvalidContentLocationError);
+      expect(error.name).toBe('InvalidContentLocationError');
       expect(error.code).toBe('InvalidContentLocation');
       expect(error.message).toMatch(new RegExp(`could not read the new content of message ${id} from s3://elsewhere-bucket/messages/${id}/.*its policy must let workmail.<region>.amazonaws.com s3:GetObject`));
     } finally {
