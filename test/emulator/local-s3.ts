@@ -15,6 +15,8 @@ import { FAKE_ACCESS_KEY_ID } from './aws-env';
 interface S3rverInstance {
   run(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
+  /** The listening server, once `run()` resolved. */
+  readonly httpServer: import('node:http').Server;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver: new (options: Record<string, unknown>) => S3rverInstance = require('s3rver');
@@ -38,9 +40,18 @@ export class LocalS3 {
     return new LocalS3(server, directory, `http://127.0.0.1:${port}`);
   }
 
-  private constructor(private readonly server: S3rverInstance, private readonly directory: string, public readonly endpoint: string) {}
+  private readonly sockets = new Set<import('node:net').Socket>();
+
+  private constructor(private readonly server: S3rverInstance, private readonly directory: string, public readonly endpoint: string) {
+    server.httpServer.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
 
   public async stop(): Promise<void> {
+    // Clients kept alive across tests (the runtime's default ones) would otherwise hold connections open.
+    for (const socket of this.sockets) socket.destroy();
     await this.server.close();
     fs.rmSync(this.directory, { recursive: true, force: true });
   }
