@@ -6,10 +6,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { InboundAction, InboundRunLambdaOptions, OutboundAction, OutboundRunLambdaOptions } from './actions';
 import { FlowRuleOptions, InboundFlowRule, OutboundFlowRule } from './flow-rule';
-import { MessageContentBucket, grantReadMessageContent, grantWriteMessageContent } from './message-content';
+import { MessageContentBucket, grantReadMessageContent } from './message-content';
 import type { IWorkMailOrganization } from './organization';
 import { checkSameEnvironment } from './private/environment';
 import { invalid } from './private/errors';
+import { grantWriteContent } from './private/message-content';
 import { allowWorkMailInvoke } from './private/permission';
 import { SYNC_INVOCATION_TIMEOUT_SECONDS } from '../lambda/rules';
 import { MESSAGE_CONTENT_BUCKET_ENV } from '../lambda/rules/message-content';
@@ -160,7 +161,7 @@ export class WorkMailFunction extends lambda.Function {
         `a function stores updated messages in one bucket (${MESSAGE_CONTENT_BUCKET_ENV} holds one name)`);
     }
     const target = bucket ?? this.contentBucket ?? new MessageContentBucket(this, 'MessageContentBucket', { organization: this.organization });
-    const grant = grantWriteMessageContent(this, this.organization, target);
+    const grant = grantWriteContent(this, this.organization, target);
     if (!this.contentBucket) this.addEnvironment(MESSAGE_CONTENT_BUCKET_ENV, target.bucketName);
     this.contentBucket = target;
     return grant;
