@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AWS_CUSTOM_RESOURCE_HANDLER, PROVIDER_BUNDLE, coldFirstCall, coldLoad, latency } from './provider';
+import { messageContentCold } from './message-content';
 import { APP_COMMANDS, cliSynthOverhead, inProcessSynth, libraryLoad, ROOT, scale } from './synth';
 import { kib, ms, table } from './stats';
 
@@ -24,6 +25,7 @@ const N = {
   scaleRuns: QUICK ? 1 : 5,
   coldLoadSamples: QUICK ? 3 : 15,
   coldFirstCallSamples: QUICK ? 1 : 5,
+  messageContentSamples: QUICK ? 3 : 11,
   latencyCalls: QUICK ? 10 : 50,
 };
 const SYNTH_RATIO_GOAL = 1.15;
@@ -112,6 +114,13 @@ async function main(): Promise<void> {
     table([['operation', 'calls', 'p50', 'p95', 'max'], ...r.rows.map((x) => [x.operation, x.calls, ms(x.p50Ms), ms(x.p95Ms), ms(x.maxMs)])]),
     `first Create in the process (not in the rows): ${ms(r.firstCallMs)}; rules in the emulator after the Creates: ${r.rulesInEmulatorAfterCreate} (incl. the warm-up one), after the Deletes: ${r.rulesInEmulatorAfterDelete}`,
   ].join('\n'));
+
+  await section('Message content: handler cold start (fresh `node` per sample, bundles as scripts/bundle.mjs makes them)', 'messageContentCold',
+    () => messageContentCold(N.messageContentSamples), (rows) => [
+      table([['handler', 'bundle', 'require p50', 'require + first getRawMessage p50'],
+        ...rows.map((r) => [r.name, kib(r.bundleBytes), ms(r.requireMedianMs), r.firstCallMedianMs === undefined ? '-' : ms(r.firstCallMedianMs)])]),
+      `${N.messageContentSamples} samples each; the first call goes to the local Message Flow endpoint.`,
+    ].join('\n'));
 
   const out = path.join(ROOT, '.bench', 'results.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
