@@ -85,6 +85,7 @@ describe('grantWriteMessageContent', () => {
     const { stack, org } = setup();
     const fn = workMailFunction(stack, org);
     fn.grantWriteMessageContent();
+    fn.grantWriteMessageContent(); // the same bucket again, nothing added
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::Bucket', 1);
     const bucketId = Object.keys(template.findResources('AWS::S3::Bucket'))[0];
@@ -148,6 +149,7 @@ describe('grantWriteMessageContent', () => {
     template.resourceCountIs('AWS::S3::Bucket', 1);
     const policy = Object.values(template.findResources('AWS::S3::BucketPolicy'))[0].Properties.PolicyDocument.Statement;
     expect(policy.filter((s: any) => s.Principal?.Service === 'workmail.us-east-1.amazonaws.com')).toHaveLength(1);
+    expect(iamStatements(template).filter((s) => s.Action === 's3:PutObject' || s.Action === 'workmailmessageflow:PutRawMessageContent')).toHaveLength(2);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { WORKMAIL_MESSAGE_CONTENT_BUCKET: { Ref: Match.stringLikeRegexp('^Mine') } } },
     });
