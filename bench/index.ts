@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AWS_CUSTOM_RESOURCE_HANDLER, PROVIDER_BUNDLE, coldFirstCall, coldLoad, latency } from './provider';
+import { messageContentCold } from './message-content';
 import { APP_COMMANDS, cliSynthOverhead, inProcessSynth, libraryLoad, ROOT, scale } from './synth';
 import { printBundleSize, printColdRequire, printOverhead, runtimeBundleSize, runtimeColdRequire, runtimeOverhead } from './runtime';
 import { mimeBench, printMimeBench } from './mime';
@@ -28,6 +29,7 @@ const N = {
   scaleRuns: QUICK ? 1 : 5,
   coldLoadSamples: QUICK ? 3 : 15,
   coldFirstCallSamples: QUICK ? 1 : 5,
+  messageContentSamples: QUICK ? 3 : 11,
   latencyCalls: QUICK ? 10 : 50,
   runtimeBatches: QUICK ? 5 : 21,
   runtimeColdSamples: QUICK ? 3 : 15,
@@ -128,6 +130,12 @@ async function main(): Promise<void> {
 
   await section('Runtime toolkit bundled size (esbuild, minified; AWS SDK clients not counted)', 'runtimeBundle', () => runtimeBundleSize(), printBundleSize);
   await section('MIME rewrite of a 40 MB message (subject tag + disclaimer) vs. the floor and the general libraries', 'mime', () => mimeBench(N.mimeSamples), printMimeBench);
+  await section('Message content: handler cold start (fresh `node` per sample, bundles as scripts/bundle.mjs makes them)', 'messageContentCold',
+    () => messageContentCold(N.messageContentSamples), (rows) => [
+      table([['handler', 'bundle', 'require p50', 'require + first getRawMessage p50'],
+        ...rows.map((r) => [r.name, kib(r.bundleBytes), ms(r.requireMedianMs), r.firstCallMedianMs === undefined ? '-' : ms(r.firstCallMedianMs)])]),
+      `${N.messageContentSamples} samples each; the first call goes to the local Message Flow endpoint.`,
+    ].join('\n'));
 
   const out = path.join(ROOT, '.bench', 'results.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -1,8 +1,8 @@
 import * as path from 'path';
-import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnElement, Duration, Stack, StackProps, Token, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { InboundAction, OutboundFlowRule, OutboundAction, WorkMailFunction, WorkMailOrganization } from '../lib';
+import { IWorkMailOrganization, InboundAction, OutboundFlowRule, OutboundAction, WorkMailFunction, WorkMailOrganization } from '../lib';
 
 /** Properties of the example stack. */
 export interface ExampleStackProps extends StackProps {
@@ -13,12 +13,18 @@ export interface ExampleStackProps extends StackProps {
 /** Where `npm run build` puts the example handler's bundle. */
 export const EXAMPLE_HANDLER_DIR = path.join(__dirname, '..', 'assets', 'examples', 'subject-guard');
 
+/** Where `npm run build` puts the bundle of the example handler that updates messages. */
+export const EXTERNAL_TAG_HANDLER_DIR = path.join(__dirname, '..', 'assets', 'examples', 'external-tag');
+
 /**
  * One WorkMail function, a synchronous inbound rule that lets it bounce unwanted messages, and an
- * asynchronous outbound rule that lets it count what the organization sends.
+ * asynchronous outbound rule that lets it count what the organization sends; and a second function, run by a
+ * synchronous inbound rule, that tags the Subject of mail from outside the organization (reads and updates
+ * the message through a MessageContentBucket).
  */
 export class ExampleStack extends Stack {
   public readonly handler: WorkMailFunction;
+  public readonly externalTag: WorkMailFunction;
 
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
     super(scope, id, props);
@@ -47,5 +53,51 @@ export class ExampleStack extends Stack {
       ruleName: 'subject-guard-outbound',
       description: 'Log every outbound message',
     });
+
+    this.externalTag = new WorkMailFunction(this, 'ExternalTag', {
+      organization,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(EXTERNAL_TAG_HANDLER_DIR),
+      description: 'Tags the Subject of inbound mail from outside the organization',
+      environment: { INTERNAL_DOMAINS: 'example.com', SUBJECT_TAG: '[EXTERNAL]' },
+    });
+    this.externalTag.grantReadMessageContent();
+    this.externalTag.grantWriteMessageContent();
+    acknowledgeMessageContentFindings(this.externalTag, organization);
+    this.externalTag.addInboundRule('TagExternal', {
+      synchronous: true,
+      fallbackAction: InboundAction.DEFAULT,
+      ruleTimeout: Duration.minutes(30),
+      ruleName: 'external-tag-inbound',
+      description: 'Tag the Subject of mail from outside the organization',
+    });
   }
+}
+
+/**
+ * cdk-nag findings that message content brings, acknowledged with the reason. Each finding is acknowledged
+ * by its exact id (cdk-nag v3 has no prefix match), so the ids are rebuilt here as cdk-nag renders them.
+ */
+function acknowledgeMessageContentFindings(fn: WorkMailFunction, organization: IWorkMailOrganization): void {
+  const stack = Stack.of(fn);
+  const rendered = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+  const bucket = fn.messageContentBucket!.node.defaultChild as CfnElement;
+  const messages = `arn:<AWS::Partition>:workmailmessageflow:${rendered(organization.env.region, 'Region')}:` +
+    `${rendered(organization.env.account, 'AccountId')}:message/${organization.organizationId}/*`;
+  const policy = fn.role!.node.findChild('DefaultPolicy');
+  Validations.of(policy).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${messages}]`,
+    reason: 'Message ids are only known at mail time; the grant is limited to the messages of this one organization.',
+  });
+  Validations.of(policy).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(bucket)}.Arn>/messages/*]`,
+    reason: 'One object per updated message, keyed by message id; s3:PutObject only, only under messages/ of the dedicated bucket.',
+  });
+  Validations.of(fn.messageContentBucket!).acknowledge({
+    id: 'AwsSolutions-S1',
+    reason: 'Holds each updated message for at most a day, written only by this function and read only by WorkMail under the ' +
+      'bucket policy; a second bucket of access logs would keep a record of those copies for longer than the copies themselves. ' +
+      'Enable CloudTrail S3 data events where an audit trail is required.',
+  });
 }

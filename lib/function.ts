@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { InboundAction, InboundRunLambdaOptions, OutboundAction, OutboundRunLambdaOptions } from './actions';
 import { FlowRuleOptions, InboundFlowRule, OutboundFlowRule } from './flow-rule';
@@ -10,8 +11,12 @@ import type { IdempotencyTable } from './idempotency';
 import type { IWorkMailOrganization } from './organization';
 import { checkSameEnvironment } from './private/environment';
 import { useIdempotencyTable } from './private/idempotency';
+import { MessageContentBucket, grantReadMessageContent } from './message-content';
+import { invalid } from './private/errors';
+import { grantWriteContent } from './private/message-content';
 import { allowWorkMailInvoke } from './private/permission';
 import { SYNC_INVOCATION_TIMEOUT_SECONDS } from '../lambda/rules';
+import { MESSAGE_CONTENT_BUCKET_ENV } from '../lambda/rules/message-content';
 
 /**
  * Properties of a WorkMail function: every `lambda.FunctionProps`, and the organization it serves.
@@ -58,6 +63,8 @@ export class WorkMailFunction extends lambda.Function {
 
   /** The table of the function's idempotency records, when the `idempotencyTable` prop is given. */
   public readonly idempotencyTable?: dynamodb.ITable;
+
+  private contentBucket?: s3.IBucket;
 
   constructor(scope: Construct, id: string, props: WorkMailFunctionProps) {
     const { organization, idempotencyTable, ...functionProps } = props;
@@ -138,5 +145,45 @@ export class WorkMailFunction extends lambda.Function {
       organization: this.organization,
       action: OutboundAction.runLambda(this, { synchronous, fallbackAction, ruleTimeout }),
     });
+  }
+
+  /**
+   * The bucket this function stores updated messages in, once `grantWriteMessageContent()` was called.
+   */
+  public get messageContentBucket(): s3.IBucket | undefined {
+    return this.contentBucket;
+  }
+
+  /**
+   * Let this function read the messages of its organization with `getRawMessage()`:
+   * `workmailmessageflow:GetRawMessageContent` on
+   * `arn:<partition>:workmailmessageflow:<region>:<account>:message/<organizationId>/*` only.
+   */
+  public grantReadMessageContent(): iam.Grant {
+    return grantReadMessageContent(this, this.organization);
+  }
+
+  /**
+   * Let this function update the messages of its organization with `putRawMessage()`.
+   *
+   * Grants `workmailmessageflow:PutRawMessageContent` on the organization's messages and `s3:PutObject`
+   * under `messages/` in the bucket, lets WorkMail read that prefix (bucket policy: only over HTTPS, only for
+   * the organization's messages and account), and sets the function's `WORKMAIL_MESSAGE_CONTENT_BUCKET`
+   * environment variable, from which `putRawMessage()` takes the bucket. To read messages too, call
+   * `grantReadMessageContent()`.
+   *
+   * @param bucket the bucket to store updated messages in, in the organization's account and Region; when
+   *   none is given (the default), a new `MessageContentBucket`, a child of this function
+   */
+  public grantWriteMessageContent(bucket?: s3.IBucket): iam.Grant {
+    if (this.contentBucket && bucket && bucket !== this.contentBucket) {
+      throw invalid(this, `grantWriteMessageContent: bucket ${bucket.node.path} differs from ${this.contentBucket.node.path}, given before; ` +
+        `a function stores updated messages in one bucket (${MESSAGE_CONTENT_BUCKET_ENV} holds one name)`);
+    }
+    const target = bucket ?? this.contentBucket ?? new MessageContentBucket(this, 'MessageContentBucket', { organization: this.organization });
+    const grant = grantWriteContent(this, this.organization, target);
+    if (!this.contentBucket) this.addEnvironment(MESSAGE_CONTENT_BUCKET_ENV, target.bucketName);
+    this.contentBucket = target;
+    return grant;
   }
 }

@@ -3,3 +3,4 @@ export * from './actions';
 export * from './flow-rule';
 export * from './function';
 export * from './idempotency';
+export * from './message-content';

@@ -11,17 +11,30 @@ const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
 const env = { account: '123456789012', region: 'us-east-1' };
 
 describe('example app', () => {
-  test('has the function, its permission, a synchronous inbound rule, an asynchronous outbound rule and one provider', () => {
+  test('has two functions, their permissions, two synchronous inbound rules, an asynchronous outbound rule and one provider', () => {
     const stack = new ExampleStack(new App(), 'Example', { organizationId: ORG_ID, env });
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::Lambda::Permission', 1);
-    template.resourceCountIs('Custom::WorkMailInboundFlowRule', 1);
+    template.resourceCountIs('AWS::Lambda::Permission', 2);
+    template.resourceCountIs('Custom::WorkMailInboundFlowRule', 2);
     template.resourceCountIs('Custom::WorkMailOutboundFlowRule', 1);
     template.hasResourceProperties('Custom::WorkMailInboundFlowRule', { Action: { Lambda: { InvocationType: 'SYNC' } } });
     template.hasResourceProperties('Custom::WorkMailOutboundFlowRule', { Action: { Lambda: { InvocationType: 'ASYNC' } } });
     expect(Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Handler: '__entrypoint__.handler' } }))).toHaveLength(1);
     // the newest Node.js runtime aws-cdk-lib offers, for the handler and the provider alike
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) expect(fn.Properties.Runtime).toBe('nodejs24.x');
+  });
+
+  test('the message-updating example reads and updates messages through its MessageContentBucket', () => {
+    const stack = new ExampleStack(new App(), 'Example', { organizationId: ORG_ID, env });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    const bucketId = Object.keys(template.findResources('AWS::S3::Bucket'))[0];
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { WORKMAIL_MESSAGE_CONTENT_BUCKET: { Ref: bucketId }, INTERNAL_DOMAINS: 'example.com' } },
+    });
+    const actions = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement.map((st: any) => st.Action)).flat();
+    expect(actions).toEqual(expect.arrayContaining(['workmailmessageflow:GetRawMessageContent', 'workmailmessageflow:PutRawMessageContent', 's3:PutObject']));
   });
 
   test('passes cdk-nag AwsSolutionsChecks with no unacknowledged finding', () => {

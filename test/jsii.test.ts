@@ -28,7 +28,9 @@ describe('jsii', () => {
       author: { name: 'cdk-workmail-lambda authors', organization: false },
       repository: { type: 'git', url: 'https://example.invalid/cdk-workmail-lambda.git' },
       main: 'lib/index.js', types: 'lib/index.d.ts',
-      peerDependencies: pkg.peerDependencies,
+      // Only the construct library's peers: the AWS SDK clients are optional peers of the runtime
+      // (cdk-workmail-lambda/runtime), which is not part of the jsii API, and jsii takes no non-jsii peer.
+      peerDependencies: { 'aws-cdk-lib': pkg.peerDependencies['aws-cdk-lib'], 'constructs': pkg.peerDependencies.constructs },
       devDependencies: { 'aws-cdk-lib': pkg.devDependencies['aws-cdk-lib'], 'constructs': pkg.devDependencies.constructs },
       jsii: { outdir: 'dist', targets: {}, tsc: { outDir: '.', rootDir: '.' } },
     }));
@@ -42,6 +44,7 @@ describe('jsii', () => {
       'IFlowRule', 'IWorkMailOrganization', 'InboundAction', 'InboundFlowRule', 'InboundFlowRuleProps', 'InboundLambdaRuleOptions',
       'InboundRunLambdaOptions', 'OutboundAction', 'OutboundFlowRule', 'OutboundFlowRuleProps', 'OutboundLambdaRuleOptions',
       'OutboundRunLambdaOptions', 'RunLambdaOptions', 'FlowRuleOptions', 'WorkMailFunction', 'WorkMailFunctionProps', 'WorkMailOrganization',
+      'MessageContent', 'MessageContentBucket', 'MessageContentBucketProps',
     ]));
   });
 

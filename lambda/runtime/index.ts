@@ -20,3 +20,4 @@ export {
 } from '../rules';
 export { idempotencyOptions, idempotencyTableName } from './idempotency';
 export * from './mime';
+export * from './message-content';

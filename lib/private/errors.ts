@@ -6,6 +6,8 @@ export const WARNINGS = {
   unresolvedRegion: 'cdk-workmail-lambda:unresolvedRegion',
   importedFunctionPermission: 'cdk-workmail-lambda:importedFunctionPermission',
   synchronousFunctionTimeout: 'cdk-workmail-lambda:synchronousFunctionTimeout',
+  messageContentBucketPolicy: 'cdk-workmail-lambda:messageContentBucketPolicy',
+  messageContentBucketEncryption: 'cdk-workmail-lambda:messageContentBucketEncryption',
 } as const;
 
 /** An error for a bad input, prefixed with the construct path so that the user finds the construct. */

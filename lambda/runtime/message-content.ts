@@ -1,0 +1,247 @@
+/**
+ * Read and update the content of the message a WorkMail Run Lambda event is about.
+ *
+ * `getRawMessage()` calls WorkMail Message Flow's GetRawMessageContent; `putRawMessage()` uploads the new
+ * MIME to S3 and calls PutRawMessageContent with that object. The AWS SDK clients
+ * (`@aws-sdk/client-workmailmessageflow`, `@aws-sdk/client-s3`, both in Lambda's Node.js runtimes) are
+ * loaded on the first call, not when this module loads, so a handler that never touches message content
+ * pays nothing for them at cold start; they are then kept for the next invocations.
+ *
+ * No SDK type appears in this module's declarations: a consumer without the SDK packages still type-checks.
+ */
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import {
+  MESSAGE_CONTENT_BUCKET_ENV, MESSAGE_CONTENT_KEY_PREFIX, keyPrefixProblem, messageIdProblem, s3ReferenceBucketProblem,
+} from '../rules/message-content';
+
+export { MESSAGE_CONTENT_BUCKET_ENV, MESSAGE_CONTENT_KEY_PREFIX };
+
+/**
+ * An AWS SDK v3 client as far as this module uses it: pass a `WorkMailMessageFlowClient` or an `S3Client`
+ * of your own (another Region, custom retries, a tracing wrapper) where an option takes one.
+ */
+export interface AwsSdkClient {
+  send(command: any, options?: any): Promise<any>;
+}
+
+/** Options of `getRawMessage()`. */
+export interface GetRawMessageOptions {
+  /** The WorkMail Message Flow client to call. @default one client per Lambda environment, made on first use */
+  readonly messageFlowClient?: AwsSdkClient;
+}
+
+/** Options of `putRawMessage()`. */
+export interface PutRawMessageOptions {
+  /**
+   * The bucket to store the new content in; WorkMail reads it from there. It must be in the function's
+   * account and Region and let WorkMail read it (see `MessageContentBucket`).
+   * @default the WORKMAIL_MESSAGE_CONTENT_BUCKET environment variable, which `grantWriteMessageContent()` sets
+   */
+  readonly bucket?: string;
+  /**
+   * Prefix of the object key; the key is `<keyPrefix><messageId>/<random UUID>`. Only a-z, A-Z, 0-9, '-'
+   * and '/' (WorkMail accepts no other character in the key).
+   * @default 'messages/' (the prefix `grantWriteMessageContent()` grants)
+   */
+  readonly keyPrefix?: string;
+  /** The WorkMail Message Flow client to call. @default one client per Lambda environment, made on first use */
+  readonly messageFlowClient?: AwsSdkClient;
+  /** The S3 client to upload with. @default one client per Lambda environment, made on first use */
+  readonly s3Client?: AwsSdkClient;
+}
+
+/** Where `putRawMessage()` stored the new content. */
+export interface StoredMessageContent {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/** A failure of `getRawMessage()` or `putRawMessage()`; the subclasses are the errors WorkMail documents. */
+export class MessageContentError extends Error {
+  // Set literally, not from the class name, which a minifying bundler renames.
+  public name = 'MessageContentError';
+  /** The service's error name (`MessageFrozen`, `AccessDenied`, ...). */
+  public readonly code: string;
+  /** The message the call was about. */
+  public readonly messageId: string;
+
+  constructor(message: string, details: { code: string; messageId: string; cause?: unknown }) {
+    super(message, { cause: details.cause });
+    this.code = details.code;
+    this.messageId = details.messageId;
+  }
+}
+
+/** WorkMail has no message of that id (ResourceNotFoundException). */
+export class MessageNotFoundError extends MessageContentError {
+  public name = 'MessageNotFoundError';
+}
+
+/** WorkMail does not allow updating this message (MessageFrozen), usually because it was redirected. */
+export class MessageFrozenError extends MessageContentError {
+  public name = 'MessageFrozenError';
+}
+
+/** WorkMail rejected the new MIME content (MessageRejected); the message says which rule it broke. */
+export class MessageRejectedError extends MessageContentError {
+  public name = 'MessageRejectedError';
+}
+
+/** WorkMail could not read the new content from S3 (InvalidContentLocation). */
+export class InvalidContentLocationError extends MessageContentError {
+  public name = 'InvalidContentLocationError';
+}
+
+// The SDK packages, each required on first use only. A literal require() keeps them in an esbuild bundle,
+// where they are evaluated only when this line runs.
+type MessageFlowSdk = typeof import('@aws-sdk/client-workmailmessageflow');
+type S3Sdk = typeof import('@aws-sdk/client-s3');
+let messageFlowSdk: MessageFlowSdk | undefined;
+let s3Sdk: S3Sdk | undefined;
+let defaultMessageFlowClient: AwsSdkClient | undefined;
+let defaultS3Client: AwsSdkClient | undefined;
+
+function loadMessageFlow(): MessageFlowSdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (messageFlowSdk ??= require('@aws-sdk/client-workmailmessageflow') as MessageFlowSdk);
+}
+
+function loadS3(): S3Sdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (s3Sdk ??= require('@aws-sdk/client-s3') as S3Sdk);
+}
+
+function messageFlowClient(given: AwsSdkClient | undefined): AwsSdkClient {
+  return given ?? (defaultMessageFlowClient ??= new (loadMessageFlow().WorkMailMessageFlowClient)({}));
+}
+
+function s3Client(given: AwsSdkClient | undefined): AwsSdkClient {
+  return given ?? (defaultS3Client ??= new (loadS3().S3Client)({}));
+}
+
+function checkMessageId(messageId: string): void {
+  const problem = messageIdProblem('messageId', messageId);
+  if (problem) throw new TypeError(problem);
+}
+
+/**
+ * The raw MIME content of a message, as a stream.
+ *
+ * @param messageId the event's `messageId`
+ * @throws MessageNotFoundError when WorkMail has no such message; MessageContentError for other failures
+ */
+export async function getRawMessage(messageId: string, options: GetRawMessageOptions = {}): Promise<Readable> {
+  checkMessageId(messageId);
+  const client = messageFlowClient(options.messageFlowClient);
+  const { GetRawMessageContentCommand } = loadMessageFlow();
+  let output: { messageContent?: unknown };
+  try {
+    output = await client.send(new GetRawMessageContentCommand({ messageId }));
+  } catch (error) {
+    throw messageFlowError(error, messageId, 'GetRawMessageContent');
+  }
+  const body = output.messageContent;
+  if (body instanceof Readable) return body;
+  // Outside Node.js's HTTP handler the SDK may hand back a web stream or bytes.
+  if (body && typeof (body as any).getReader === 'function') return Readable.fromWeb(body as any);
+  if (body instanceof Uint8Array) return Readable.from([Buffer.from(body)]);
+  throw new MessageContentError(`GetRawMessageContent returned no content for message ${messageId}`, { code: 'NoContent', messageId });
+}
+
+/**
+ * Replace the content of a message in transit: upload `mime` to S3, then ask WorkMail to take it from there.
+ *
+ * Call it from a synchronous Run Lambda rule's function; WorkMail applies the update when the function
+ * answers. A stream is read into memory first (S3 needs the length; WorkMail messages are small enough).
+ *
+ * @param messageId the event's `messageId`
+ * @param mime the whole new message, headers and body, in MIME format
+ * @returns the bucket and key the content was stored under
+ * @throws MessageFrozenError, MessageRejectedError, InvalidContentLocationError, MessageNotFoundError, or
+ *   MessageContentError for other failures (such as S3 refusing the upload)
+ */
+export async function putRawMessage(messageId: string, mime: Readable | Buffer | string, options: PutRawMessageOptions = {}): Promise<StoredMessageContent> {
+  checkMessageId(messageId);
+  const bucket = options.bucket ?? process.env[MESSAGE_CONTENT_BUCKET_ENV];
+  if (!bucket) {
+    throw new TypeError(`putRawMessage needs a bucket: pass { bucket } or set ${MESSAGE_CONTENT_BUCKET_ENV} (WorkMailFunction.grantWriteMessageContent() sets it)`);
+  }
+  const bucketProblem = s3ReferenceBucketProblem(options.bucket !== undefined ? 'bucket' : MESSAGE_CONTENT_BUCKET_ENV, bucket);
+  if (bucketProblem) throw new TypeError(bucketProblem);
+  const keyPrefix = options.keyPrefix ?? MESSAGE_CONTENT_KEY_PREFIX;
+  const prefixProblem = keyPrefixProblem('keyPrefix', keyPrefix);
+  if (prefixProblem) throw new TypeError(prefixProblem);
+
+  const body = await toBuffer(mime);
+  const key = `${keyPrefix}${messageId}/${randomUUID()}`;
+  const s3 = s3Client(options.s3Client);
+  const { PutObjectCommand } = loadS3();
+  try {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'message/rfc822' }));
+  } catch (error) {
+    const code = errorName(error);
+    throw new MessageContentError(
+      `uploading the new content of message ${messageId} to s3://${bucket}/${key} failed (${code}: ${errorText(error)}); ` +
+      "the function's role needs s3:PutObject on the bucket (WorkMailFunction.grantWriteMessageContent() grants it)",
+      { code, messageId, cause: error });
+  }
+
+  const client = messageFlowClient(options.messageFlowClient);
+  const { PutRawMessageContentCommand } = loadMessageFlow();
+  try {
+    await client.send(new PutRawMessageContentCommand({ messageId, content: { s3Reference: { bucket, key } } }));
+  } catch (error) {
+    throw messageFlowError(error, messageId, 'PutRawMessageContent', { bucket, key });
+  }
+  return { bucket, key };
+}
+
+async function toBuffer(mime: Readable | Buffer | string): Promise<Buffer> {
+  if (typeof mime === 'string') return Buffer.from(mime, 'utf8');
+  if (Buffer.isBuffer(mime)) return mime;
+  if (mime instanceof Uint8Array) return Buffer.from(mime);
+  if (mime && typeof (mime as Readable)[Symbol.asyncIterator] === 'function') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of mime as Readable) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk));
+    return Buffer.concat(chunks);
+  }
+  throw new TypeError(`mime must be a Readable, a Buffer or a string, got ${mime === null ? 'null' : typeof mime}`);
+}
+
+function errorName(error: unknown): string {
+  const e = error as { name?: unknown; Code?: unknown } | undefined;
+  return typeof e?.name === 'string' && e.name !== 'Error' ? e.name : typeof e?.Code === 'string' ? e.Code : 'UnknownError';
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The service's error as one of the typed errors, with what to do about it. */
+function messageFlowError(error: unknown, messageId: string, operation: string, location?: StoredMessageContent): MessageContentError {
+  const code = errorName(error);
+  const said = errorText(error);
+  const details = { code, messageId, cause: error };
+  switch (code) {
+    case 'ResourceNotFoundException':
+      return new MessageNotFoundError(
+        `WorkMail has no message ${messageId} (${operation}: ${said}); pass the messageId of the event being handled, ` +
+        "call the Message Flow API in the organization's Region, and read or update the message while the rule runs", details);
+    case 'MessageFrozen':
+      return new MessageFrozenError(
+        `WorkMail does not allow updating message ${messageId} (${said}); this is usually a redirected message: ` +
+        'leave its content as it is and answer with the action for it', details);
+    case 'MessageRejected':
+      return new MessageRejectedError(
+        `WorkMail rejected the new content of message ${messageId}: ${said}; send well-formed MIME with the required header fields, ` +
+        'immutable headers unchanged, unique headers once, and lines of at most 1000 octets including CRLF', details);
+    case 'InvalidContentLocation':
+      return new InvalidContentLocationError(
+        `WorkMail could not read the new content of message ${messageId} from s3://${location?.bucket}/${location?.key} (${said}); ` +
+        "the bucket must be in the organization's account and Region and its policy must let workmail.<region>.amazonaws.com " +
+        's3:GetObject the key (MessageContentBucket does both)', details);
+    default:
+      return new MessageContentError(`${operation} for message ${messageId} failed (${code}: ${said})`, details);
+  }
+}
