@@ -30,7 +30,8 @@ export const AWS_CDK_LIB_FLOOR = '2.197.0';
 const PROVIDER_RUNTIMES = ['NODEJS_24_X', 'NODEJS_22_X'] as const;
 
 /**
- * nodejs24.x, or nodejs22.x with an aws-cdk-lib that predates `CustomResourceProviderRuntime.NODEJS_24_X`.
+ * nodejs24.x, or nodejs22.x with an aws-cdk-lib that predates `CustomResourceProviderRuntime.NODEJS_24_X` (before 2.259.0;
+ * NODEJS_22_X is there from 2.197.0, the floor).
  * Looked up by name so that an older aws-cdk-lib gives a runtime it has instead of `undefined`, which
  * would leave the provider function without a Runtime in the template.
  */

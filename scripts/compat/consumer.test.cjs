@@ -65,7 +65,7 @@ test('an example-like stack synthesizes: one scoped permission for WorkMail, the
   for (const rule of [...inbound, ...outbound]) assert.ok(rule.DependsOn.includes(permissions[0].id), `${rule.id} depends on ${permissions[0].id}`);
 });
 
-// nodejs24.x, or nodejs22.x where aws-cdk-lib has no CustomResourceProviderRuntime.NODEJS_24_X (before 2.251.0).
+// nodejs24.x, or nodejs22.x where aws-cdk-lib has no CustomResourceProviderRuntime.NODEJS_24_X (before 2.259.0).
 const PROVIDER_RUNTIME = CustomResourceProviderRuntime.NODEJS_24_X ? 'nodejs24.x' : 'nodejs22.x';
 
 test(`the provider function has a Runtime (${PROVIDER_RUNTIME} with this aws-cdk-lib), its own log group and no managed policy`, () => {

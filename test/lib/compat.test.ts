@@ -55,7 +55,7 @@ describe('the provider runtime', () => {
     expect(providerRuntime(scope())).toBe(CustomResourceProviderRuntime.NODEJS_24_X);
   });
 
-  test('falls back to nodejs22.x with an aws-cdk-lib that has no CustomResourceProviderRuntime.NODEJS_24_X (before 2.2xx)', () => {
+  test('falls back to nodejs22.x with an aws-cdk-lib that has no CustomResourceProviderRuntime.NODEJS_24_X (before 2.259.0)', () => {
     const { NODEJS_24_X: _absent, ...older } = CustomResourceProviderRuntime;
     expect(providerRuntime(scope(), older)).toBe('nodejs22.x');
   });
