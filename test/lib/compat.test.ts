@@ -35,6 +35,16 @@ describe('the function log group', () => {
     expect(stack.resolve(fn.logGroup.logGroupName)).toEqual({ Ref: own[0][0] });
   });
 
+  test('with the flag off (the default from 2.201.0): fn.logGroup is the log group the function logs to, with no Custom::LogRetention', () => {
+    const { stack, org } = stackWith();
+    const fn = workMailFunction(stack, org);
+    const template = Template.fromStack(stack);
+    const [own] = Object.keys(template.findResources('AWS::Logs::LogGroup'));
+    expect(stack.resolve(fn.logGroup.logGroupName)).toEqual({ Ref: own });
+    template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: own } } });
+    expect(Object.keys(template.findResources('Custom::LogRetention'))).toEqual([]);
+  });
+
   test('the deprecated logRetention and logRemovalPolicy set the retention and removal of its log group (no clash with the LogGroup aws-cdk-lib makes for them)', () => {
     const { stack, org } = stackWith();
     workMailFunction(stack, org, 'Handler', { logRetention: logs.RetentionDays.ONE_WEEK, logRemovalPolicy: RemovalPolicy.DESTROY });
