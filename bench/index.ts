@@ -3,7 +3,9 @@
  *
  * Sections: synth overhead (CDK CLI and in-process, example app vs. the bare function), library load,
  * scale (1 / 50 / 200 rules), provider weight and cold load vs. aws-cdk-lib's AwsCustomResource handler,
- * and Create / Update / Delete latency against the local WorkMail emulator.
+ * Create / Update / Delete latency against the local WorkMail emulator, the runtime toolkit's
+ * per-invocation overhead, cold require and bundled size (bench/runtime.ts), and MIME rewriting of a 40 MB
+ * message vs. the plain read/copy and the general libraries (bench/mime.ts, also runnable alone).
  *
  * Environment: BENCH_CDK_CLI=<path to the cdk bin> to use another CDK CLI than node_modules/aws-cdk;
  * BENCH_CLI_RUNS=<n> for more CDK CLI runs per app than 5 (on a busy machine); BENCH_QUICK=1 for fewer samples
@@ -14,6 +16,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AWS_CUSTOM_RESOURCE_HANDLER, PROVIDER_BUNDLE, coldFirstCall, coldLoad, latency } from './provider';
 import { APP_COMMANDS, cliSynthOverhead, inProcessSynth, libraryLoad, ROOT, scale } from './synth';
+import { printBundleSize, printColdRequire, printOverhead, runtimeBundleSize, runtimeColdRequire, runtimeOverhead } from './runtime';
+import { mimeBench, printMimeBench } from './mime';
 import { kib, ms, table } from './stats';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -25,6 +29,9 @@ const N = {
   coldLoadSamples: QUICK ? 3 : 15,
   coldFirstCallSamples: QUICK ? 1 : 5,
   latencyCalls: QUICK ? 10 : 50,
+  runtimeBatches: QUICK ? 5 : 21,
+  runtimeColdSamples: QUICK ? 3 : 15,
+  mimeSamples: QUICK ? 1 : 5,
 };
 const SYNTH_RATIO_GOAL = 1.15;
 
@@ -112,6 +119,15 @@ async function main(): Promise<void> {
     table([['operation', 'calls', 'p50', 'p95', 'max'], ...r.rows.map((x) => [x.operation, x.calls, ms(x.p50Ms), ms(x.p95Ms), ms(x.maxMs)])]),
     `first Create in the process (not in the rows): ${ms(r.firstCallMs)}; rules in the emulator after the Creates: ${r.rulesInEmulatorAfterCreate} (incl. the warm-up one), after the Deletes: ${r.rulesInEmulatorAfterDelete}`,
   ].join('\n'));
+
+  await section('Runtime toolkit per invocation: parseEvent + SyncResponse + build() vs bare JSON.parse/JSON.stringify (seed event)', 'runtimeOverhead',
+    () => runtimeOverhead(N.runtimeBatches), printOverhead);
+
+  await section("Runtime toolkit cold require (fresh `node -e` per sample): require('cdk-workmail-lambda/runtime')", 'runtimeColdRequire',
+    () => runtimeColdRequire(N.runtimeColdSamples), printColdRequire);
+
+  await section('Runtime toolkit bundled size (esbuild, minified; AWS SDK clients not counted)', 'runtimeBundle', () => runtimeBundleSize(), printBundleSize);
+  await section('MIME rewrite of a 40 MB message (subject tag + disclaimer) vs. the floor and the general libraries', 'mime', () => mimeBench(N.mimeSamples), printMimeBench);
 
   const out = path.join(ROOT, '.bench', 'results.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });

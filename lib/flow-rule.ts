@@ -3,9 +3,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import type { FlowDirection, FlowRuleAction, FlowRuleFields, FlowRuleLambdaAction } from '../lambda/flow-rule-provider/contract';
 import {
-  actionTypeProblem, bounceMessageProblem, descriptionProblem, MAX_SENDER_PATTERNS, patternListProblems,
-  RULE_NAME_LENGTH, RULE_TIMEOUT_MINUTES, ruleNameProblem, ruleTimeoutProblem, smtpGatewayNameProblem,
-  SYNC_INVOCATION_TIMEOUT_SECONDS, synchronousDestinationsProblem, synchronousOnlyProblem,
+  actionTypeProblem, bounceMessageProblem, descriptionProblem, MAX_SENDER_PATTERNS, patternListProblems, REMEDIES,
+  RULE_NAME_LENGTH, RULE_TIMEOUT_MINUTES, ruleNameProblem, ruleTimeoutProblem, type RuleSenderPatterns, senderPatternQuotaProblem,
+  smtpGatewayNameProblem, SYNC_INVOCATION_TIMEOUT_SECONDS, synchronousDestinationsProblem, synchronousOnlyProblem,
 } from '../lambda/rules';
 import { ActionSpec, InboundAction, OutboundAction } from './actions';
 import type { IWorkMailOrganization } from './organization';
@@ -40,7 +40,8 @@ export interface IFlowRule extends IResource {
 export interface FlowRuleOptions {
   /**
    * The senders the rule applies to: `*`, addresses (`user@example.com`), domains (`example.com`) or
-   * subdomain wildcards (`*.example.com`). No whitespace, no `+`, no duplicates, at most 250 patterns.
+   * subdomain wildcards (`*.example.com`). No whitespace, no `+`, no duplicates, at most 250 patterns; the rules
+   * of one organization hold at most 1,000 sender patterns together, inbound and outbound (checked over the app).
    *
    * @default ['*'] (every sender)
    */
@@ -146,6 +147,15 @@ export class OutboundFlowRule extends Resource implements IFlowRule {
  */
 const rulesByName = new WeakMap<IConstruct, Map<string, IConstruct[]>>();
 
+/** The sender patterns of each app's rules by organization, for the per-organization quota (registered as rules are built). */
+const senderPatternsByOrganization = new WeakMap<IConstruct, Map<string, OrganizationSenderPatterns>>();
+
+interface OrganizationSenderPatterns {
+  readonly counted: RuleSenderPatterns[];
+  /** Rules whose pattern list is a token (e.g. a CommaDelimitedList parameter): its length is not known at synth. */
+  readonly uncounted: string[];
+}
+
 const RESOURCE_TYPES: Record<FlowDirection, string> = {
   INBOUND: 'Custom::WorkMailInboundFlowRule',
   OUTBOUND: 'Custom::WorkMailOutboundFlowRule',
@@ -191,6 +201,7 @@ function renderFlowRule(
   dependencies.forEach((d) => resource.node.addDependency(d));
 
   registerName(rule, direction, organization.organizationId, ruleName);
+  registerSenderPatterns(rule, organization.organizationId, senderPatterns);
   return { resource, ruleName };
 }
 
@@ -273,4 +284,32 @@ function registerName(rule: IConstruct, direction: FlowDirection, organizationId
       return [`ruleName ${JSON.stringify(ruleName)} is also used by the ${dir} rule ${clash.node.path}; rule names must be unique among an organization's ${dir} rules (organization ${organizationId})`];
     },
   });
+}
+
+/**
+ * Adds the rule's sender patterns to its organization's count in the app. The first rule of an organization
+ * carries the check, so an app over the quota gets one error per organization, naming every rule counted.
+ */
+function registerSenderPatterns(rule: IConstruct, organizationId: string, senderPatterns: string[]): void {
+  // An organization known only at deploy time cannot be grouped with others.
+  if (Token.isUnresolved(organizationId)) return;
+  const root = rule.node.root;
+  let organizations = senderPatternsByOrganization.get(root);
+  if (!organizations) senderPatternsByOrganization.set(root, organizations = new Map());
+  let entry = organizations.get(organizationId);
+  if (!entry) {
+    const patterns: OrganizationSenderPatterns = entry = { counted: [], uncounted: [] };
+    organizations.set(organizationId, patterns);
+    rule.node.addValidation({
+      validate: () => {
+        const problem = senderPatternQuotaProblem(organizationId, 'the email flow rules of this app', patterns.counted);
+        if (!problem) return [];
+        const uncounted = patterns.uncounted.length ? `; not counted (sender patterns not known at synth time): ${patterns.uncounted.join(', ')}` : '';
+        return [`${problem}${uncounted}; ${REMEDIES.senderPatternQuota}`];
+      },
+    });
+  }
+  // A list token's length is unknown; a string token in a literal list is still one pattern.
+  if (Token.isUnresolved(senderPatterns)) entry.uncounted.push(rule.node.path);
+  else entry.counted.push({ rule: rule.node.path, count: senderPatterns.length });
 }

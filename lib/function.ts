@@ -1,12 +1,15 @@
 import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { InboundAction, InboundRunLambdaOptions, OutboundAction, OutboundRunLambdaOptions } from './actions';
 import { FlowRuleOptions, InboundFlowRule, OutboundFlowRule } from './flow-rule';
+import type { IdempotencyTable } from './idempotency';
 import type { IWorkMailOrganization } from './organization';
 import { checkSameEnvironment } from './private/environment';
+import { useIdempotencyTable } from './private/idempotency';
 import { allowWorkMailInvoke } from './private/permission';
 import { SYNC_INVOCATION_TIMEOUT_SECONDS } from '../lambda/rules';
 
@@ -19,6 +22,16 @@ export interface WorkMailFunctionProps extends lambda.FunctionProps {
    * invoked by WorkMail for this organization only.
    */
   readonly organization: IWorkMailOrganization;
+
+  /**
+   * A DynamoDB table for Powertools for AWS Lambda's idempotency utility, so that the handler can answer a
+   * retried invocation (same `invocationId`) without running twice: `IdempotencyTable.create()` makes one,
+   * `IdempotencyTable.fromTable()` uses yours. The function may read and write its items, and gets its
+   * name in the `WORKMAIL_IDEMPOTENCY_TABLE_NAME` environment variable.
+   *
+   * @default - no idempotency table
+   */
+  readonly idempotencyTable?: IdempotencyTable;
 }
 
 /**
@@ -43,8 +56,11 @@ export class WorkMailFunction extends lambda.Function {
   /** The organization whose rules run the function. */
   public readonly organization: IWorkMailOrganization;
 
+  /** The table of the function's idempotency records, when the `idempotencyTable` prop is given. */
+  public readonly idempotencyTable?: dynamodb.ITable;
+
   constructor(scope: Construct, id: string, props: WorkMailFunctionProps) {
-    const { organization, logRetention, logRemovalPolicy, ...functionProps } = props;
+    const { organization, idempotencyTable, logRetention, logRemovalPolicy, ...functionProps } = props;
     // The function's own log group is made before super() and given as `logGroup`: aws-cdk-lib's Function then
     // makes none of its own (it would take the child id 'LogGroup' when the useCdkManagedLogGroup feature flag
     // is on, the default in aws-cdk-lib 2.200.0 only, or with `logRetention`), and `fn.logGroup` is this one.
@@ -63,6 +79,10 @@ export class WorkMailFunction extends lambda.Function {
     checkSameEnvironment(this, 'organization', organization);
     allowWorkMailInvoke(this, organization, this);
     if (!props.role) this.scopeLogging((ownLogGroup ?? props.logGroup)!);
+    if (idempotencyTable) {
+      this.idempotencyTable = idempotencyTable.bind(this);
+      useIdempotencyTable(this, this.idempotencyTable, props.environment);
+    }
   }
 
   /**

@@ -2,3 +2,4 @@ export * from './organization';
 export * from './actions';
 export * from './flow-rule';
 export * from './function';
+export * from './idempotency';

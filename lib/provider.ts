@@ -14,7 +14,7 @@ export const PROVIDER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'flow-rul
 const PROVIDER_ID = 'Custom::WorkMailFlowRuleProvider';
 const LOG_GROUP_ID = 'WorkMailFlowRuleProviderLogs';
 
-/** The IAM actions the provider calls for a direction (it never lists or describes). */
+/** The IAM actions the provider calls for a direction. */
 function iamActions(direction: FlowDirection): string[] {
   const ops = OPERATIONS[direction];
   return [ops.create, ops.update, ops.delete].map((op) => `workmail:${op}`);
@@ -42,6 +42,12 @@ export function providerRuntime(scope: Construct, available: Readonly<Record<str
   }
   throw invalid(scope, `the flow-rule provider needs CustomResourceProviderRuntime.${PROVIDER_RUNTIMES.join(' or ')}, which the installed aws-cdk-lib does not have; use aws-cdk-lib ${AWS_CDK_LIB_FLOOR} or later`);
 }
+
+/**
+ * Read-only: after a `LimitExceededException` the provider counts the organization's rules of both
+ * directions, to say whether the sender-pattern quota or the number of rules was reached.
+ */
+const LIST_ACTIONS = [OPERATIONS.INBOUND.list, OPERATIONS.OUTBOUND.list].map((op) => `workmail:${op}`);
 
 const granted = new WeakMap<CustomResourceProvider, Set<string>>();
 let bundleFound = false;
@@ -79,6 +85,11 @@ export function flowRuleProvider(scope: Construct, direction: FlowDirection, org
   if (!done.has(key)) {
     done.add(key);
     provider.addToRolePolicy({ Effect: 'Allow', Action: iamActions(direction), Resource: organizationArn });
+  }
+  const listKey = `LIST ${organizationArn}`;
+  if (!done.has(listKey)) {
+    done.add(listKey);
+    provider.addToRolePolicy({ Effect: 'Allow', Action: LIST_ACTIONS, Resource: organizationArn });
   }
   return provider;
 }

@@ -34,3 +34,27 @@ for (const { name, entry } of entries) {
   });
 }
 console.log(`bundled ${entries.map((e) => e.name).join(', ')} into assets/`);
+
+// The handler toolkit (`cdk-workmail-lambda/runtime`) also ships as ES modules, one file per source file,
+// for bundlers (the package's `module` export condition; esbuild, and so NodejsFunction, uses it by default).
+// With `"sideEffects": false` a handler bundle then carries only what it imports: a handler that answers
+// with SyncResponse does not carry the MIME rewriting and its libraries. Node itself loads the CommonJS build.
+const esmSources = ['lambda/runtime', 'lambda/rules'].flatMap((dir) => readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+  .map((f) => join(root, dir, f)));
+esmSources.push(join(root, 'lambda/flow-rule-provider/contract.ts'));
+rmSync(join(root, 'esm'), { recursive: true, force: true });
+await build({
+  entryPoints: esmSources,
+  outdir: join(root, 'esm'),
+  outbase: root,
+  bundle: false,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+  // The MIME libraries are loaded with require() on first use (lambda/runtime/mime/libs.ts); left as they
+  // are, the consumer's bundler resolves them as it does any require().
+  logOverride: { 'unsupported-require-call': 'silent' },
+});
+console.log(`compiled ${esmSources.length} runtime sources as ES modules into esm/`);

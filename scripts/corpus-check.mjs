@@ -14,6 +14,8 @@ if (!existsSync(corpus)) {
 }
 const require = createRequire(import.meta.url);
 const bundle = join(root, 'assets', 'examples', 'subject-guard', 'index.js');
+// The runtime toolkit's own check of a response (compiled by `npm run build`), as resolveDispositions applies it.
+const { checkResponse, parseEvent } = require(join(root, 'lambda', 'runtime', 'index.js'));
 
 function load(blockedSubject) {
   delete require.cache[require.resolve(bundle)];
@@ -27,7 +29,8 @@ for (const [blocked, expected] of [['lottery', 'DEFAULT'], ['amazon workmail', '
   const handler = load(blocked);
   for (const name of readdirSync(corpus).filter((n) => n.endsWith('.json')).sort()) {
     const event = JSON.parse(readFileSync(join(corpus, name), 'utf-8'));
-    const answer = await handler(event);
+    // A Lambda context with WorkMail's whole 15 s budget left (the handler is wrapped with withDeadline).
+    const answer = await handler(event, { getRemainingTimeInMillis: () => 15_000 });
     checked++;
     if (event.flowDirection === 'OUTBOUND') {
       if (answer !== undefined) problems.push(`${name}: an outbound (asynchronous) event got an answer`);
@@ -38,6 +41,7 @@ for (const [blocked, expected] of [['lottery', 'DEFAULT'], ['amazon workmail', '
       problems.push(`${name}: expected 1..10 actions, got ${JSON.stringify(answer)}`);
       continue;
     }
+    for (const p of checkResponse(answer, parseEvent(event).flowDirection).problems) problems.push(`${name}: ${p.message}`);
     for (const a of actions) {
       if (a.action?.type !== expected) problems.push(`${name}: expected ${expected} with BLOCKED_SUBJECT=${blocked}, got ${JSON.stringify(a)}`);
       if (a.action?.type === 'BOUNCE' && !a.action.parameters?.bounceMessage) problems.push(`${name}: BOUNCE without a bounceMessage`);

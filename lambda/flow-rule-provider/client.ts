@@ -10,10 +10,11 @@
 import { WorkMailClient } from '@aws-sdk/client-workmail';
 import { Command } from '@smithy/core/client';
 import { getEndpointPlugin } from '@smithy/core/endpoints';
+import { StandardRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { EndpointParameterInstructions, StaticOperationSchema } from '@smithy/types';
+import type { EndpointParameterInstructions, RetryErrorInfo, StandardRetryToken, StaticOperationSchema } from '@smithy/types';
 import {
-  OPERATIONS, operationSchema,
+  ERRORS, OPERATIONS, operationSchema,
   type CreateFlowRuleInput, type CreateFlowRuleOutput, type DescribedFlowRule, type FlowDirection,
   type ListFlowRulesInput, type ListFlowRulesOutput, type OperationKind, type RuleRef, type UpdateFlowRuleInput,
 } from './contract';
@@ -49,6 +50,18 @@ const COMMANDS = Object.fromEntries(
   ]),
 ) as Record<FlowDirection, Record<OperationKind, CommandClass>>;
 
+/**
+ * The SDK's standard retries, less a `LimitExceededException`: the SDK counts that name as throttling and
+ * retries it with throttling backoff, but WorkMail answers it for a quota (sender patterns, rules) that no
+ * wait lifts, so retrying only spends the provider's time before the same answer.
+ */
+export class WorkMailRetryStrategy extends StandardRetryStrategy {
+  public override async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
+    if (errorInfo.error?.name === ERRORS.limitExceeded) throw errorInfo.error;
+    return super.refreshRetryTokenForRetry(token, errorInfo);
+  }
+}
+
 /** Options of `createWorkMailClient`. */
 export interface WorkMailClientOptions {
   /**
@@ -58,7 +71,8 @@ export interface WorkMailClientOptions {
   readonly region?: string;
   /**
    * Attempts per operation, the first one included; throttling, 5xx answers, timeouts and dropped
-   * connections are retried with the SDK's standard backoff.
+   * connections are retried with the SDK's standard backoff (a `LimitExceededException` is not: see
+   * `WorkMailRetryStrategy`).
    * @default 5
    */
   readonly maxAttempts?: number;
@@ -83,6 +97,7 @@ export function createWorkMailClient(options: WorkMailClientOptions = {}): WorkM
   return new WorkMailClient({
     ...(options.region ? { region: options.region } : {}),
     maxAttempts: options.maxAttempts ?? 5,
+    retryStrategy: new WorkMailRetryStrategy(options.maxAttempts ?? 5),
     requestHandler: new NodeHttpHandler({
       connectionTimeout: options.connectionTimeoutMs ?? 3_000,
       requestTimeout: options.requestTimeoutMs ?? 10_000,

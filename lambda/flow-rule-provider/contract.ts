@@ -167,6 +167,19 @@ const OUTPUTS: Record<OperationKind, Schema> = {
   list: structure('ListMailFlowRulesResponse', { Rules: () => RuleListSchema, NextToken: STRING }),
 };
 
+/**
+ * The members each operation's input requires. The SDK's schema tuples have no `required` trait (its clients
+ * do not check it), so this list stands beside `INPUTS`: the emulator refuses a request without them, and a
+ * test checks that each one is a member of its input structure.
+ */
+export const REQUIRED_MEMBERS: Readonly<Record<OperationKind, readonly string[]>> = {
+  create: ['OrganizationId', 'Name', 'SenderPatterns', 'DestinationPatterns', 'Action'],
+  update: ['OrganizationId', 'RuleId', 'Name', 'SenderPatterns', 'DestinationPatterns', 'Action'],
+  delete: ['OrganizationId', 'RuleId'],
+  describe: ['OrganizationId', 'RuleId'],
+  list: ['OrganizationId'],
+};
+
 /** The operation schema of `kind` in `direction`, in the SDK's tuple form. */
 export function operationSchema(direction: FlowDirection, kind: OperationKind): Schema {
   return [9, NS, OPERATIONS[direction][kind], 0, () => INPUTS[kind], () => OUTPUTS[kind]];

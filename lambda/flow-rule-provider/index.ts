@@ -12,10 +12,15 @@
  * - Delete succeeds when the rule or its organization is already gone.
  * - Every call ends before a deadline taken from the Lambda's remaining time, leaving the entry point
  *   time to send the response: a dead or silent endpoint yields FAILED, never a timed-out Lambda.
+ * - A refusal for a service limit or the organization's state ends the Reason with what to do (the texts are
+ *   `REMEDIES` of `lambda/rules`). For `LimitExceededException` the provider lists the organization's rules to
+ *   tell which limit was reached: the sender-pattern quota, or the number of rules.
  */
 import { createHash } from 'node:crypto';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { flowRuleProblems, regionProblem } from '../rules';
+import {
+  flowRuleProblems, MAX_SENDER_PATTERNS_PER_ORGANIZATION, regionProblem, REMEDIES, type RuleSenderPatterns, senderPatternQuotaProblem,
+} from '../rules';
 import { DeadlineExceededError, FlowRuleClient, createWorkMailClient, describeError } from './client';
 import { ERRORS, MEMBER_NAMES as MEMBERS, type FlowDirection, type FlowRuleFields } from './contract';
 
@@ -83,7 +88,7 @@ export async function handler(event: CloudFormationCustomResourceEvent, context?
       await rules.update(direction, { ...fields, RuleId: old.ruleId });
     } catch (e) {
       if (errorName(e) === ERRORS.ruleNotFound) return await create(` (rule ${old.ruleId} was deleted outside CloudFormation)`);
-      throw failure(action, e);
+      throw failure(action, e, await advice(rules, e, fields.OrganizationId, { direction, fields, ruleId: old.ruleId }));
     }
     return result(direction, fields, old.ruleId);
   } catch (e) {
@@ -101,7 +106,7 @@ async function createRule(rules: FlowRuleClient, direction: FlowDirection, field
     const { RuleId } = await rules.create(direction, { ...fields, ClientToken: clientToken });
     return result(direction, fields, RuleId);
   } catch (e) {
-    throw failure(action, e);
+    throw failure(action, e, await advice(rules, e, fields.OrganizationId, { direction, fields }));
   }
 }
 
@@ -114,7 +119,7 @@ async function remove(rules: FlowRuleClient, physicalResourceId: string): Promis
   } catch (e) {
     const name = errorName(e);
     if (name !== ERRORS.ruleNotFound && name !== ERRORS.organizationNotFound) {
-      throw failure(`Delete ${ref.direction.toLowerCase()} flow rule ${ref.ruleId} in ${ref.organizationId}`, e);
+      throw failure(`Delete ${ref.direction.toLowerCase()} flow rule ${ref.ruleId} in ${ref.organizationId}`, e, await advice(rules, e, ref.organizationId));
     }
   }
   return { PhysicalResourceId: physicalResourceId };
@@ -189,15 +194,68 @@ function errorName(e: unknown): string | undefined {
   return (e as { name?: unknown })?.name as string | undefined;
 }
 
-/** `<action>: <ErrorName>: <message>`, with the number of attempts when the SDK retried. */
-function failure(action: string, e: unknown): FlowRuleProviderError {
+/**
+ * `<action>: <ErrorName>: <message>`, with the number of attempts when the SDK retried, and ` — <advice>`
+ * when there is something to say about what to do.
+ */
+function failure(action: string, e: unknown, advised?: string): FlowRuleProviderError {
   if (e instanceof FlowRuleProviderError) return e;
   if (e instanceof DeadlineExceededError) return new FlowRuleProviderError(`${action}: ${e.message}`);
   const attempts = (e as { $metadata?: { attempts?: number } })?.$metadata?.attempts;
   const sdkError = (e as { $metadata?: unknown })?.$metadata !== undefined;
   // A service or network error says all there is in its message; anything else may be a bug: keep its stack in the log.
   if (!sdkError) console.error(e);
-  return new FlowRuleProviderError(`${action}: ${describeError(e)}${attempts && attempts > 1 ? ` (after ${attempts} attempts)` : ''}`);
+  const tail = advised ? ` — ${advised}` : '';
+  return new FlowRuleProviderError(`${action}: ${describeError(e)}${attempts && attempts > 1 ? ` (after ${attempts} attempts)` : ''}${tail}`);
+}
+
+/** The rule a Create or Update sent, for the advice on a limit. */
+interface SentRule {
+  readonly direction: FlowDirection;
+  readonly fields: FlowRuleFields;
+  /** The rule an Update changes (it counts with its new patterns, not its old ones). */
+  readonly ruleId?: string;
+}
+
+/** What to do about a refusal for a service limit or the organization's state; undefined for other errors. */
+async function advice(rules: FlowRuleClient, e: unknown, organizationId: string, sent?: SentRule): Promise<string | undefined> {
+  switch (errorName(e)) {
+    case ERRORS.organizationState:
+      return `the organization is not active: ${REMEDIES.organizationState(organizationId)}`;
+    case ERRORS.limitExceeded:
+      return sent ? limitAdvice(rules, sent) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Which limit a `LimitExceededException` is about, told by counting the organization's rules (both
+ * directions, this rule with the patterns it was sent with): over the sender-pattern quota, or else the
+ * number of rules.
+ */
+async function limitAdvice(rules: FlowRuleClient, { direction, fields, ruleId }: SentRule): Promise<string> {
+  const organizationId = fields.OrganizationId;
+  const counts: RuleSenderPatterns[] = [];
+  try {
+    for (const d of ['INBOUND', 'OUTBOUND'] as const) {
+      for (const rule of await rules.listAll(d, organizationId)) {
+        if (d === direction && rule.RuleId === ruleId) continue;
+        counts.push({ rule: ruleLabel(d, rule), count: rule.SenderPatterns?.length ?? 0 });
+      }
+    }
+  } catch (listError) {
+    const quota = MAX_SENDER_PATTERNS_PER_ORGANIZATION.toLocaleString('en-US');
+    return `WorkMail's quota of ${quota} sender patterns per organization (inbound and outbound rules together; this rule has `
+      + `${fields.SenderPatterns.length}) or its limit on the number of rules was reached (listing the rules to tell which failed: `
+      + `${describeError(listError)}): ${REMEDIES.senderPatternQuota}; or ${REMEDIES.ruleCount}`;
+  }
+  const others = counts.length;
+  counts.push({ rule: `this ${ruleLabel(direction, fields)}`, count: fields.SenderPatterns.length });
+  const problem = senderPatternQuotaProblem(organizationId, `with this rule, the email flow rules`, counts);
+  if (problem) return `${problem}: ${REMEDIES.senderPatternQuota}`;
+  return `the organization has ${others} other email flow rules, inbound and outbound, and their sender patterns are within `
+    + `WorkMail's quota, so the limit reached is the number of rules: ${REMEDIES.ruleCount}`;
 }
 
 function startDeadline(context: Partial<Context> | undefined): { signal: AbortSignal; cancel: () => void } {

@@ -32,6 +32,64 @@ export const DESCRIPTION_MAX_LENGTH = 256;
 /** Most sender patterns one flow rule can hold. */
 export const MAX_SENDER_PATTERNS = 250;
 
+/**
+ * Most sender patterns the email flow rules of one organization can hold, a hard quota of WorkMail's quotas
+ * page ("Number of sender patterns in email flow rules per organization"). The page names no direction, and
+ * inbound and outbound rules are both email flow rules, so both directions count together; every entry of
+ * every rule's list counts, a pattern listed by two rules twice (the default `*` is one pattern too).
+ */
+export const MAX_SENDER_PATTERNS_PER_ORGANIZATION = 1000;
+
+/** One rule's share of its organization's sender patterns, as `senderPatternQuotaProblem` reads it. */
+export interface RuleSenderPatterns {
+  /** How the caller names the rule (a construct path, `inbound rule "name"`). */
+  readonly rule: string;
+  /** The number of entries in the rule's sender pattern list. */
+  readonly count: number;
+}
+
+/** Rules named in a quota message, the largest first; the rest are summed up. */
+const QUOTA_RULES_SHOWN = 10;
+
+/** What to do when WorkMail refuses a rule for one of its limits, or for the organization's state. */
+export const REMEDIES = {
+  senderPatternQuota: 'remove sender patterns from this or other rules of the organization, or merge rules that take the same action '
+    + '(a domain or a *.domain pattern covers many addresses); rules made outside this app (console, CLI, other apps) count too',
+  ruleCount: 'delete email flow rules the organization no longer needs (in this or other stacks, or in the WorkMail console), '
+    + 'or merge rules that take the same action',
+  organizationState: (organizationId: string) => `wait until the organization is Active (aws workmail describe-organization `
+    + `--organization-id ${organizationId}) and deploy again; if it is being deleted, its rules go with it: remove the rule from the `
+    + 'stack, or give it RemovalPolicy.RETAIN to delete the stack',
+} as const;
+
+/** The number of sender patterns `rules` hold toward the per-organization quota. */
+export function senderPatternTotal(rules: readonly RuleSenderPatterns[]): number {
+  return rules.reduce((sum, r) => sum + r.count, 0);
+}
+
+/**
+ * Why the rules of an organization hold too many sender patterns, or undefined. `where` names what the
+ * rules are (e.g. `the email flow rules of this app`); the rules are listed, the largest first, when
+ * `listRules` is not false.
+ */
+export function senderPatternQuotaProblem(
+  organizationId: string, where: string, rules: readonly RuleSenderPatterns[], listRules = true,
+): string | undefined {
+  const total = senderPatternTotal(rules);
+  if (total <= MAX_SENDER_PATTERNS_PER_ORGANIZATION) return undefined;
+  const n = (value: number) => value.toLocaleString('en-US');
+  let text = `${where} hold ${n(total)} sender patterns for organization ${organizationId} (inbound and outbound rules together), `
+    + `but WorkMail allows at most ${n(MAX_SENDER_PATTERNS_PER_ORGANIZATION)} sender patterns per organization (a hard quota)`;
+  if (listRules) {
+    const sorted = [...rules].sort((a, b) => b.count - a.count);
+    const shown = sorted.slice(0, QUOTA_RULES_SHOWN).map((r) => `${r.rule} (${n(r.count)})`);
+    const rest = sorted.slice(QUOTA_RULES_SHOWN);
+    if (rest.length) shown.push(`${rest.length} more rule${rest.length === 1 ? '' : 's'} (${n(senderPatternTotal(rest))})`);
+    text += `; sender patterns by rule: ${shown.join(', ')}`;
+  }
+  return text;
+}
+
 /** The only destination pattern list a synchronous Run Lambda rule accepts. */
 export const SYNC_DESTINATION_PATTERNS: readonly string[] = ['*'];
 
@@ -300,4 +358,50 @@ function actionProblems(
     }
   }
   return problems;
+}
+
+// ---- Run Lambda events and synchronous responses (the runtime toolkit, lambda/runtime) ----
+
+/** The `summaryVersion` values of the Run Lambda event that this package reads. */
+export const EVENT_SUMMARY_VERSIONS: readonly string[] = ['2018-10-10', '2019-07-28'];
+
+/** Action types a synchronous Run Lambda response may use, per direction (the seed's response schema). */
+export const RESPONSE_ACTION_TYPES: Readonly<Record<FlowDirection, readonly ResponseActionType[]>> = {
+  INBOUND: ['DEFAULT', 'DROP', 'BOUNCE', 'MOVE_TO_JUNK', 'BYPASS_SPAM_CHECK'],
+  OUTBOUND: ['DEFAULT', 'DROP', 'BOUNCE'],
+};
+
+/** An action type a synchronous Run Lambda response may use in some direction. */
+export type ResponseActionType = 'DEFAULT' | 'DROP' | 'BOUNCE' | 'MOVE_TO_JUNK' | 'BYPASS_SPAM_CHECK';
+
+/** Response action types of `direction`, or of both directions when it is not known. */
+export function responseActionTypes(direction: FlowDirection | undefined): readonly ResponseActionType[] {
+  return direction ? RESPONSE_ACTION_TYPES[direction] : RESPONSE_ACTION_TYPES.INBOUND.filter((t) => RESPONSE_ACTION_TYPES.OUTBOUND.includes(t));
+}
+
+/** WorkMail applies at most this many unique actions of a response; the recipients of the others get the fallback action. */
+export const MAX_RESPONSE_UNIQUE_ACTIONS = 10;
+
+/** Most recipients a response to an outbound event may name. */
+export const MAX_OUTBOUND_RESPONSE_RECIPIENTS = 500;
+
+/** Largest synchronous Run Lambda response WorkMail accepts, in bytes of serialized JSON (256 KB). */
+export const MAX_RESPONSE_BYTES = 256 * 1024;
+
+/** Longest email address (RFC 5321 forward-path less the brackets). */
+export const MAX_ADDRESS_LENGTH = 254;
+
+// RFC 5322 dot-atom local part; unlike a rule pattern, an address may carry `+` and `*`.
+const ADDRESS_LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+
+/** Why `address` is not a plain email address (local@domain), or undefined when it is one. */
+export function emailAddressProblem(field: string, address: string): string | undefined {
+  if (typeof address !== 'string') return `${field} must be an email address string, got ${show(address)}`;
+  const at = address.lastIndexOf('@');
+  const local = at > 0 ? address.slice(0, at) : '';
+  const domain = at > 0 ? address.slice(at + 1) : '';
+  if (address.length > MAX_ADDRESS_LENGTH || local.length > 64 || !ADDRESS_LOCAL_PART.test(local) || !isDomain(domain)) {
+    return `${field} must be an email address (local-part@domain, at most ${MAX_ADDRESS_LENGTH} characters), got ${show(address)}`;
+  }
+  return undefined;
 }

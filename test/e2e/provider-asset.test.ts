@@ -15,7 +15,8 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ExampleStack } from '../../bin/example-stack';
 import { OPERATIONS } from '../../lambda/flow-rule-provider/contract';
 import { useEmulatorEnv } from '../emulator/aws-env';
-import { ORG, OTHER_ORG } from '../emulator/sample-rules';
+import { FlowRuleClient, createWorkMailClient } from '../../lambda/flow-rule-provider/client';
+import { ORG, OTHER_ORG, outboundAsyncRule, senderPatterns } from '../emulator/sample-rules';
 import { WorkMailEmulator } from '../emulator/workmail-emulator';
 import { RESPONSE_URL, STACK_ID } from '../provider/events';
 import { providerInvoker, providerAssetDir, resolveProperties, type CloudFormationResponse, type Template } from './cloudformation';
@@ -206,6 +207,38 @@ test('A service error is FAILED with the service message in Reason', async () =>
   const failed = await send(event('Create', OUTBOUND_TYPE));
   expect(failed.Status).toBe('FAILED');
   expect(failed.Reason).toBe(`Create outbound flow rule "subject-guard-outbound" in ${ORG}: NameAvailabilityException: An outbound email flow rule named "subject-guard-outbound" already exists in organization ${ORG}`);
+});
+
+test('A quota refusal is FAILED with the quota reached and what to do in Reason, after one attempt', async () => {
+  const workMail = createWorkMailClient();
+  try {
+    const client = new FlowRuleClient(workMail);
+    for (const name of ['a', 'b', 'c', 'd']) {
+      await client.create('OUTBOUND', { ...outboundAsyncRule({ Name: name, SenderPatterns: senderPatterns(250, `${name}.example`) }), ClientToken: name });
+    }
+  } finally {
+    workMail.destroy();
+  }
+  const failed = await send(event('Create', INBOUND_TYPE));
+  expect(failed.Status).toBe('FAILED');
+  expect(failed.Reason).toMatch(new RegExp(`^Create inbound flow rule "subject-guard-inbound" in ${ORG}: LimitExceededException: [^—]+ — `
+    + `with this rule, the email flow rules hold 1,001 sender patterns for organization ${ORG} \\(inbound and outbound rules together\\), `
+    + 'but WorkMail allows at most 1,000 sender patterns per organization \\(a hard quota\\); sender patterns by rule: .*this inbound flow rule "subject-guard-inbound" \\(1\\): '
+    + 'remove sender patterns from this or other rules of the organization'));
+  expect(emulator.requestsFor(OPERATIONS.INBOUND.create)).toHaveLength(1);
+});
+
+test('An organization that is not Active is FAILED with what to do in Reason', async () => {
+  emulator.setOrganizationState(ORG, 'Impaired');
+  try {
+    const failed = await send(event('Create', OUTBOUND_TYPE));
+    expect(failed.Status).toBe('FAILED');
+    expect(failed.Reason).toBe(`Create outbound flow rule "subject-guard-outbound" in ${ORG}: OrganizationStateException: Organization ${ORG} is not Active (state Impaired)`
+      + ` — the organization is not active: wait until the organization is Active (aws workmail describe-organization --organization-id ${ORG}) and deploy again; `
+      + 'if it is being deleted, its rules go with it: remove the rule from the stack, or give it RemovalPolicy.RETAIN to delete the stack');
+  } finally {
+    emulator.setOrganizationState(ORG, 'Active');
+  }
 });
 
 test('A failed update keeps the physical id in the FAILED response', async () => {

@@ -73,11 +73,45 @@ test('serves the placeholder organization by default', async () => {
   try {
     const out = output(child);
     await out.line('export AWS_ENDPOINT_URL_WORKMAIL=');
-    expect(await out.line('organizations: ')).toBe(`organizations: ${ORG}`);
+    expect(await out.line('organizations: ')).toBe(`organizations: ${ORG} (Active)`);
   } finally {
     child.kill('SIGTERM');
   }
   await exited(child);
+});
+
+test('--organization-state and --max-rules set what the endpoint answers', async () => {
+  const child = startCli(['--organization', ORG, '--organization-state', `${OTHER_ORG}=Deleting`, '--max-rules', '1']);
+  try {
+    const out = output(child);
+    const endpoint = (await out.line('export AWS_ENDPOINT_URL_WORKMAIL=')).split('=')[1];
+    expect(out.text()).toContain(`organizations: ${ORG} (Active), ${OTHER_ORG} (Deleting)`);
+    expect(out.text()).toContain('at most 1 email flow rules per organization');
+    const restore = useEmulatorEnv(endpoint);
+    const workMail = createWorkMailClient({ maxAttempts: 1 });
+    try {
+      const rules = new FlowRuleClient(workMail);
+      await rules.create('OUTBOUND', { ...outboundAsyncRule(), ClientToken: 'a' });
+      await expect(rules.create('OUTBOUND', { ...outboundAsyncRule({ Name: 'b' }), ClientToken: 'b' }))
+        .rejects.toThrow(expect.objectContaining({ name: 'LimitExceededException' }));
+      await expect(rules.list('OUTBOUND', { OrganizationId: OTHER_ORG }))
+        .rejects.toThrow(expect.objectContaining({ name: 'OrganizationStateException', message: `Organization ${OTHER_ORG} is not Active (state Deleting)` }));
+    } finally {
+      workMail.destroy();
+      restore();
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+  await exited(child);
+});
+
+test('refuses a bad --organization-state with the usage', async () => {
+  const child = startCli(['--organization-state', ORG]);
+  const out = output(child);
+  expect(await exited(child)).toBe(1);
+  expect(out.text()).toContain(`--organization-state must be <organization id>=<state>, e.g. ${ORG}=Deleting, got ${ORG}`);
+  expect(out.text()).toContain('usage: npm run emulator');
 });
 
 test('refuses a bad option with the usage', async () => {

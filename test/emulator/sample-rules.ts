@@ -34,3 +34,8 @@ export function outboundAsyncRule(overrides: Partial<FlowRuleFields> = {}): Flow
     ...overrides,
   };
 }
+
+/** `count` distinct, valid sender patterns (addresses under `domain`). */
+export function senderPatterns(count: number, domain = 'example.com'): string[] {
+  return Array.from({ length: count }, (_, i) => `user${i}@${domain}`);
+}

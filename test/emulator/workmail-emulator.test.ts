@@ -7,10 +7,12 @@ import type { WorkMailClient } from '@aws-sdk/client-workmail';
 import {
   DeadlineExceededError, FlowRuleClient, createWorkMailClient, type WorkMailClientOptions,
 } from '../../lambda/flow-rule-provider/client';
-import { OPERATIONS, type FlowDirection, type FlowRuleFields } from '../../lambda/flow-rule-provider/contract';
+import {
+  OPERATIONS, REQUIRED_MEMBERS, operationSchema, type FlowDirection, type FlowRuleFields, type OperationKind,
+} from '../../lambda/flow-rule-provider/contract';
 import { FAKE_ACCESS_KEY_ID, useEmulatorEnv } from './aws-env';
 import { rawRequest, signedLookingHeaders } from './http';
-import { ACCOUNT, FUNCTION_ARN, ORG, OTHER_ORG, inboundSyncRule, outboundAsyncRule } from './sample-rules';
+import { ACCOUNT, FUNCTION_ARN, ORG, OTHER_ORG, inboundSyncRule, outboundAsyncRule, senderPatterns } from './sample-rules';
 import { WorkMailEmulator } from './workmail-emulator';
 
 const UNKNOWN_ORG = 'm-00000000000000000000000000000000';
@@ -198,6 +200,15 @@ describe('error codes', () => {
     const res = await rawRequest(emulator.endpoint, { headers: signedLookingHeaders(OPERATIONS.INBOUND.create), body: JSON.stringify(noName) });
     expect(res.json).toEqual({ __type: 'InvalidParameterException', message: expect.stringContaining('missing required member(s) Name') });
   });
+
+  test("the contract's required members are members of each operation's input schema", () => {
+    for (const direction of ['INBOUND', 'OUTBOUND'] as FlowDirection[]) {
+      for (const [kind, required] of Object.entries(REQUIRED_MEMBERS) as [OperationKind, readonly string[]][]) {
+        const input = ((operationSchema(direction, kind) as unknown[])[4] as () => unknown[])();
+        expect(input[4]).toEqual(expect.arrayContaining([...required]));
+      }
+    }
+  });
 });
 
 /** Each rule of `lambda/rules` the emulator enforces, with a piece of the problem it must answer. */
@@ -238,6 +249,107 @@ const INVALID: [string, FlowDirection, (r: FlowRuleFields) => FlowRuleFields, st
 function withLambda(rule: FlowRuleFields, lambda: object): FlowRuleFields {
   return { ...rule, Action: { ...rule.Action, Lambda: { ...rule.Action.Lambda!, ...lambda } } };
 }
+
+describe('service limits and organization state', () => {
+  test('past 1,000 sender patterns per organization, inbound and outbound together, create is LimitExceededException', async () => {
+    const client = flowRules();
+    await client.create('INBOUND', { ...inboundSyncRule({ Name: 'a', SenderPatterns: senderPatterns(250, 'a.example') }), ClientToken: 'a' });
+    await client.create('INBOUND', { ...inboundSyncRule({ Name: 'b', SenderPatterns: senderPatterns(250, 'b.example') }), ClientToken: 'b' });
+    await client.create('OUTBOUND', { ...outboundAsyncRule({ Name: 'c', SenderPatterns: senderPatterns(250, 'c.example') }), ClientToken: 'c' });
+    // Another organization has its own count.
+    await client.create('OUTBOUND', { ...outboundAsyncRule({ OrganizationId: OTHER_ORG, SenderPatterns: senderPatterns(250) }), ClientToken: 'o' });
+
+    await client.create('OUTBOUND', { ...outboundAsyncRule({ Name: 'd', SenderPatterns: senderPatterns(250, 'd.example') }), ClientToken: 'd' });
+
+    const over = await rejection(client.create('INBOUND', { ...inboundSyncRule({ Name: 'e', SenderPatterns: ['one.more.example'] }), ClientToken: 'e' }));
+    expect(over.name).toBe('LimitExceededException');
+    expect(over.message).toBe(`With this inbound email flow rule, the email flow rules hold 1,001 sender patterns for organization ${ORG} (inbound and outbound rules together), but WorkMail allows at most 1,000 sender patterns per organization (a hard quota)`);
+    expect(emulator.rules(ORG, 'INBOUND').map((r) => r.Name)).toEqual(['a', 'b']);
+  });
+
+  test('update counts the new patterns in place of the old ones', async () => {
+    const client = flowRules();
+    const { RuleId } = await client.create('INBOUND', { ...inboundSyncRule({ Name: 'a', SenderPatterns: senderPatterns(250, 'a.example') }), ClientToken: 'a' });
+    await client.create('OUTBOUND', { ...outboundAsyncRule({ Name: 'b', SenderPatterns: senderPatterns(250, 'b.example') }), ClientToken: 'b' });
+    await client.create('OUTBOUND', { ...outboundAsyncRule({ Name: 'c', SenderPatterns: senderPatterns(250, 'c.example') }), ClientToken: 'c' });
+    await client.create('OUTBOUND', { ...outboundAsyncRule({ Name: 'd', SenderPatterns: senderPatterns(249, 'd.example') }), ClientToken: 'd' });
+    // 250 in place of 250: still 999.
+    await client.update('INBOUND', { ...inboundSyncRule({ Name: 'a', SenderPatterns: senderPatterns(250, 'e.example') }), RuleId });
+    const f = await client.create('OUTBOUND', { ...outboundAsyncRule({ Name: 'f', SenderPatterns: ['f.example'] }), ClientToken: 'f' });
+    const over = await rejection(client.update('OUTBOUND', { ...outboundAsyncRule({ Name: 'f', SenderPatterns: ['f.example', 'g.example'] }), RuleId: f.RuleId }));
+    expect(over.name).toBe('LimitExceededException');
+    expect(over.message).toContain('With this outbound email flow rule, the email flow rules hold 1,001 sender patterns');
+    expect(emulator.rules(ORG, 'OUTBOUND').find((r) => r.Name === 'f')?.SenderPatterns).toEqual(['f.example']);
+    expect(emulator.rules(ORG, 'INBOUND')[0].SenderPatterns).toEqual(senderPatterns(250, 'e.example'));
+  });
+
+  test('maxRulesPerOrganization limits the rules of an organization, both directions together', async () => {
+    const client = flowRules();
+    emulator.maxRulesPerOrganization = 2;
+    try {
+      await client.create('INBOUND', { ...inboundSyncRule({ Name: 'a' }), ClientToken: 'a' });
+      const { RuleId } = await client.create('OUTBOUND', { ...outboundAsyncRule({ Name: 'b' }), ClientToken: 'b' });
+      const over = await rejection(client.create('OUTBOUND', { ...outboundAsyncRule({ Name: 'c' }), ClientToken: 'c' }));
+      expect(over.name).toBe('LimitExceededException');
+      expect(over.message).toBe(`Organization ${ORG} has 2 email flow rules (inbound and outbound together), the most it may have (2)`);
+      // An update adds no rule; another organization has its own count; a deleted rule frees a place.
+      await client.update('OUTBOUND', { ...outboundAsyncRule({ Name: 'b', Description: 'changed' }), RuleId });
+      await client.create('OUTBOUND', { ...outboundAsyncRule({ OrganizationId: OTHER_ORG }), ClientToken: 'o' });
+      await client.delete('OUTBOUND', { OrganizationId: ORG, RuleId });
+      await client.create('OUTBOUND', { ...outboundAsyncRule({ Name: 'c' }), ClientToken: 'c' });
+      expect(() => { emulator.maxRulesPerOrganization = -1; }).toThrow('maxRulesPerOrganization must be a whole number of rules (0 or more), got -1');
+    } finally {
+      emulator.maxRulesPerOrganization = undefined;
+    }
+  });
+
+  test('an organization that is not Active is OrganizationStateException for every operation', async () => {
+    const client = flowRules();
+    const { RuleId } = await client.create('INBOUND', { ...inboundSyncRule(), ClientToken: 't' });
+    emulator.setOrganizationState(ORG, 'Deleting');
+    try {
+      const ref = { OrganizationId: ORG, RuleId };
+      const errors = await Promise.all([
+        rejection(client.create('OUTBOUND', { ...outboundAsyncRule(), ClientToken: 'u' })),
+        rejection(client.update('INBOUND', { ...inboundSyncRule(), RuleId })),
+        rejection(client.delete('INBOUND', ref)),
+        rejection(client.describe('INBOUND', ref)),
+        rejection(client.list('OUTBOUND', { OrganizationId: ORG })),
+      ]);
+      for (const e of errors) {
+        expect(e.name).toBe('OrganizationStateException');
+        expect(e.message).toBe(`Organization ${ORG} is not Active (state Deleting)`);
+      }
+      // reset() keeps the state; the other organization is unaffected.
+      emulator.reset();
+      expect(emulator.organizationState(ORG)).toBe('Deleting');
+      await client.list('INBOUND', { OrganizationId: OTHER_ORG });
+    } finally {
+      emulator.setOrganizationState(ORG, 'Active');
+    }
+    expect(await client.list('INBOUND', { OrganizationId: ORG })).toEqual({ Rules: [] });
+    expect(() => emulator.setOrganizationState(UNKNOWN_ORG, 'Active')).toThrow(`no organization ${UNKNOWN_ORG}; add it first`);
+    expect(() => emulator.setOrganizationState(ORG, 'not active')).toThrow('an organization state is a word such as Active or Deleting, got "not active"');
+  });
+
+  test('state and the rule limit can be set over HTTP for a standalone emulator', async () => {
+    const client = flowRules();
+    try {
+      expect((await rawRequest(`${emulator.endpoint}/__emulator/organizations`, { body: JSON.stringify({ organizationId: OTHER_ORG, state: 'Impaired' }) })).status).toBe(200);
+      expect((await rejection(client.list('INBOUND', { OrganizationId: OTHER_ORG }))).name).toBe('OrganizationStateException');
+      const limits = await rawRequest(`${emulator.endpoint}/__emulator/limits`, { body: JSON.stringify({ maxRulesPerOrganization: 0 }) });
+      expect(limits.json).toEqual({ maxRulesPerOrganization: 0 });
+      expect((await rejection(client.create('INBOUND', { ...inboundSyncRule(), ClientToken: 't' }))).name).toBe('LimitExceededException');
+      expect((await rawRequest(`${emulator.endpoint}/__emulator/limits`, { body: JSON.stringify({ maxRulesPerOrganization: null }) })).json)
+        .toEqual({ maxRulesPerOrganization: null });
+      await client.create('INBOUND', { ...inboundSyncRule(), ClientToken: 't' });
+      expect((await rawRequest(`${emulator.endpoint}/__emulator/limits`, { body: JSON.stringify({ maxRulesPerOrganization: 'many' }) })).status).toBe(400);
+    } finally {
+      emulator.setOrganizationState(OTHER_ORG, 'Active');
+      emulator.maxRulesPerOrganization = undefined;
+    }
+  });
+});
 
 describe('validation: InvalidParameterException with the problem', () => {
   test.each(INVALID)('%s', async (_title, direction, mutate, problem) => {

@@ -5,20 +5,27 @@
  * It keeps the rules of registered organizations per direction, rejects what the service rejects (the
  * shared rules of `lambda/rules`, the member types of the contract's schemas, name uniqueness), honours
  * `ClientToken`, paginates lists, records every request, and injects faults (throttling, 5xx answers,
- * slow answers, dropped connections) on demand. It only ever listens on 127.0.0.1.
+ * slow answers, dropped connections) on demand. Service limits answer `LimitExceededException`: the
+ * per-organization sender-pattern quota of `lambda/rules` always, a number of rules per organization when
+ * `maxRulesPerOrganization` is set. An organization whose state is not `Active` answers
+ * `OrganizationStateException` to every operation. It only ever listens on 127.0.0.1.
  *
  * Control routes for standalone use (no signature needed): `POST /__emulator/faults`
  * (`{ kind, count?, operation?, status?, delayMs? }`), `POST /__emulator/organizations`
- * (`{ organizationId }`), `POST /__emulator/reset`, `GET /__emulator/state`, `GET /__emulator/requests`.
+ * (`{ organizationId, state? }`), `POST /__emulator/limits` (`{ maxRulesPerOrganization }`, null for none),
+ * `POST /__emulator/reset`, `GET /__emulator/state`, `GET /__emulator/requests`.
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
-  ERRORS, OPERATIONS, TARGET_PREFIX, operationSchema,
+  ERRORS, OPERATIONS, REQUIRED_MEMBERS, TARGET_PREFIX, operationSchema,
   type DescribedFlowRule, type FlowDirection, type FlowRuleFields, type OperationKind,
 } from '../../lambda/flow-rule-provider/contract';
-import { flowRuleProblems, organizationIdProblem } from '../../lambda/rules';
+import { flowRuleProblems, organizationIdProblem, senderPatternQuotaProblem, type RuleSenderPatterns } from '../../lambda/rules';
+
+/** The state of an organization that serves requests; any other state answers `OrganizationStateException`. */
+export const ACTIVE = 'Active';
 
 /** The organization the emulator knows when started from the command line without `--organization`. */
 export const PLACEHOLDER_ORGANIZATION_ID = 'm-0123456789abcdef0123456789abcdef';
@@ -33,6 +40,12 @@ export interface WorkMailEmulatorOptions {
   readonly region?: string;
   /** The account the emulator plays: Run Lambda functions must be in it. @default '123456789012' */
   readonly account?: string;
+  /**
+   * Most email flow rules one organization may hold, inbound and outbound together; one more is
+   * `LimitExceededException`. WorkMail's quotas page gives no such number, so the emulator has none unless told.
+   * @default no limit
+   */
+  readonly maxRulesPerOrganization?: number;
 }
 
 /** A fault the emulator answers with instead of (or on top of) the normal answer. */
@@ -93,6 +106,7 @@ interface PendingFault {
 }
 
 interface Organization {
+  state: string;
   readonly rules: Record<FlowDirection, StoredRule[]>;
   readonly tokens: Record<FlowDirection, Map<string, string>>;
 }
@@ -101,15 +115,6 @@ const CONTENT_TYPE = 'application/x-amz-json-1.1';
 const CONTROL_PREFIX = '/__emulator/';
 const DEFAULT_PAGE_SIZE = 25;
 const MAX_PAGE_SIZE = 100;
-
-/** Members each operation requires (the schemas carry no `required` trait). */
-const REQUIRED: Record<OperationKind, readonly string[]> = {
-  create: ['OrganizationId', 'Name', 'SenderPatterns', 'DestinationPatterns', 'Action'],
-  update: ['OrganizationId', 'RuleId', 'Name', 'SenderPatterns', 'DestinationPatterns', 'Action'],
-  delete: ['OrganizationId', 'RuleId'],
-  describe: ['OrganizationId', 'RuleId'],
-  list: ['OrganizationId'],
-};
 
 const OPERATION_INDEX = new Map<string, { direction: FlowDirection; kind: OperationKind }>();
 for (const direction of Object.keys(OPERATIONS) as FlowDirection[]) {
@@ -136,6 +141,7 @@ export class WorkMailEmulator {
   private readonly organizations = new Map<string, Organization>();
   private readonly recorded: RecordedRequest[] = [];
   private faults: PendingFault[] = [];
+  private maxRules?: number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sockets = new Set<Socket>();
   private address?: AddressInfo;
@@ -143,6 +149,7 @@ export class WorkMailEmulator {
   private constructor(options: WorkMailEmulatorOptions) {
     this.region = options.region ?? 'us-east-1';
     this.account = options.account ?? '123456789012';
+    this.maxRulesPerOrganization = options.maxRulesPerOrganization;
     for (const id of options.organizations ?? []) this.addOrganization(id);
     this.server = http.createServer((req, res) => this.onRequest(req, res));
     this.server.on('connection', (socket) => {
@@ -162,15 +169,49 @@ export class WorkMailEmulator {
     return this.address.port;
   }
 
-  /** Makes an organization exist (idempotent). */
-  public addOrganization(organizationId: string): void {
+  /** Makes an organization exist (idempotent; the state of an existing organization is set when given). */
+  public addOrganization(organizationId: string, state?: string): void {
     const problem = organizationIdProblem('organizationId', organizationId);
     if (problem) throw new Error(problem);
-    if (this.organizations.has(organizationId)) return;
+    if (state !== undefined) checkState(state);
+    const existing = this.organizations.get(organizationId);
+    if (existing) {
+      if (state !== undefined) existing.state = state;
+      return;
+    }
     this.organizations.set(organizationId, {
+      state: state ?? ACTIVE,
       rules: { INBOUND: [], OUTBOUND: [] },
       tokens: { INBOUND: new Map(), OUTBOUND: new Map() },
     });
+  }
+
+  /**
+   * Sets the state of an existing organization, e.g. `Deleting` or `Impaired` (WorkMail's `DescribeOrganization`
+   * states); every state but `Active` answers `OrganizationStateException`.
+   */
+  public setOrganizationState(organizationId: string, state: string): void {
+    const org = this.organizations.get(organizationId);
+    if (!org) throw new Error(`no organization ${organizationId}; add it first`);
+    checkState(state);
+    org.state = state;
+  }
+
+  /** The state of an organization, undefined when it does not exist. */
+  public organizationState(organizationId: string): string | undefined {
+    return this.organizations.get(organizationId)?.state;
+  }
+
+  /** Most rules per organization, inbound and outbound together (undefined: no limit). */
+  public get maxRulesPerOrganization(): number | undefined {
+    return this.maxRules;
+  }
+
+  public set maxRulesPerOrganization(value: number | undefined) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+      throw new Error(`maxRulesPerOrganization must be a whole number of rules (0 or more), got ${value}`);
+    }
+    this.maxRules = value;
   }
 
   /** Removes an organization and its rules, as if it had been deleted out of band. */
@@ -235,11 +276,11 @@ export class WorkMailEmulator {
     this.recorded.length = 0;
   }
 
-  /** Forgets rules, client tokens, faults and requests; organizations stay. */
+  /** Forgets rules, client tokens, faults and requests; organizations stay, with their states. */
   public reset(): void {
-    for (const id of [...this.organizations.keys()]) {
+    for (const [id, org] of [...this.organizations]) {
       this.organizations.delete(id);
-      this.addOrganization(id);
+      this.addOrganization(id, org.state);
     }
     this.clearFaults();
     this.clearRequests();
@@ -379,7 +420,7 @@ export class WorkMailEmulator {
     const inputSchema = (operationSchema(direction, kind) as unknown[])[4] as () => unknown;
     const typeProblems = shapeProblems(input, inputSchema(), '');
     if (typeProblems.length) throw new ServiceError('SerializationException', `${operation}: ${typeProblems.join('; ')}`);
-    const missing = REQUIRED[kind].filter((name) => input[name] === undefined || input[name] === null);
+    const missing = REQUIRED_MEMBERS[kind].filter((name) => input[name] === undefined || input[name] === null);
     if (missing.length) throw new ServiceError(ERRORS.invalidParameter, `${operation}: missing required member(s) ${missing.join(', ')}`);
 
     const organizationId = input.OrganizationId as string;
@@ -393,6 +434,9 @@ export class WorkMailEmulator {
     }
     const org = this.organizations.get(organizationId);
     if (!org) throw new ServiceError(ERRORS.organizationNotFound, `Organization ${organizationId} does not exist`);
+    if (org.state !== ACTIVE) {
+      throw new ServiceError(ERRORS.organizationState, `Organization ${organizationId} is not ${ACTIVE} (state ${org.state})`);
+    }
     const rules = org.rules[direction];
     const what = `${direction.toLowerCase()} email flow rule`;
     const find = () => {
@@ -406,12 +450,29 @@ export class WorkMailEmulator {
       }
     };
 
+    // The quota counts every rule of the organization, both directions, with `input` in place of the rule it updates.
+    const patternQuotaCheck = (except?: string) => {
+      const counts: RuleSenderPatterns[] = [];
+      for (const d of ['INBOUND', 'OUTBOUND'] as const) {
+        for (const r of org.rules[d]) if (r.RuleId !== except) counts.push({ rule: r.Name, count: r.SenderPatterns.length });
+      }
+      counts.push({ rule: input.Name as string, count: (input.SenderPatterns as string[]).length });
+      const problem = senderPatternQuotaProblem(organizationId, `With this ${what}, the email flow rules`, counts, false);
+      if (problem) throw new ServiceError(ERRORS.limitExceeded, problem);
+    };
+
     switch (kind) {
       case 'create': {
         const token = input.ClientToken as string | undefined;
         const existing = token !== undefined ? org.tokens[direction].get(token) : undefined;
         if (existing) return { RuleId: existing };
         nameCheck(input.Name as string);
+        const count = org.rules.INBOUND.length + org.rules.OUTBOUND.length;
+        if (this.maxRules !== undefined && count >= this.maxRules) {
+          throw new ServiceError(ERRORS.limitExceeded,
+            `Organization ${organizationId} has ${count} email flow rules (inbound and outbound together), the most it may have (${this.maxRules})`);
+        }
+        patternQuotaCheck();
         const RuleId = randomUUID();
         rules.push({ RuleId, ...ruleFields(input), ...(token !== undefined ? { ClientToken: token } : {}) });
         if (token !== undefined) org.tokens[direction].set(token, RuleId);
@@ -420,6 +481,7 @@ export class WorkMailEmulator {
       case 'update': {
         const rule = find();
         nameCheck(input.Name as string, rule.RuleId);
+        patternQuotaCheck(rule.RuleId);
         rules[rules.indexOf(rule)] = { RuleId: rule.RuleId, ...ruleFields(input), ...(rule.ClientToken ? { ClientToken: rule.ClientToken } : {}) };
         return {};
       }
@@ -459,8 +521,11 @@ export class WorkMailEmulator {
           this.reset();
           return send(res, 200, {});
         case 'POST /__emulator/organizations':
-          this.addOrganization(input.organizationId);
+          this.addOrganization(input.organizationId, input.state);
           return send(res, 200, {});
+        case 'POST /__emulator/limits':
+          this.maxRulesPerOrganization = input.maxRulesPerOrganization ?? undefined;
+          return send(res, 200, { maxRulesPerOrganization: this.maxRules ?? null });
         case 'POST /__emulator/faults': {
           const { kind, count, operation, status, delayMs } = input;
           const fault: Fault | undefined =
@@ -479,6 +544,10 @@ export class WorkMailEmulator {
       return send(res, 400, { message: (e as Error).message });
     }
   }
+}
+
+function checkState(state: unknown): void {
+  if (typeof state !== 'string' || !/^[A-Za-z]+$/.test(state)) throw new Error(`an organization state is a word such as Active or Deleting, got ${JSON.stringify(state)}`);
 }
 
 function header(req: http.IncomingMessage, name: string): string | undefined {

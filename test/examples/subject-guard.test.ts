@@ -1,4 +1,5 @@
-import { handler } from '../../lambda/examples/subject-guard';
+import { handler, BOUNCE_MESSAGE } from '../../lambda/examples/subject-guard';
+import { resolveDispositions, parseEvent } from '../../lambda/runtime';
 
 const event = (over: Record<string, unknown> = {}) => ({
   summaryVersion: '2019-07-28',
@@ -10,6 +11,10 @@ const event = (over: Record<string, unknown> = {}) => ({
   truncated: false,
   ...over,
 });
+
+/** A Lambda context with WorkMail's whole 15 s budget left. */
+const context = { getRemainingTimeInMillis: () => 15_000 };
+const fallbackAction = { type: 'DROP' } as const;
 
 describe('example handler (subject-guard)', () => {
   // BLOCKED_SUBJECT is read when the module loads; jest loads it without one, so load a fresh copy with one.
@@ -24,28 +29,48 @@ describe('example handler (subject-guard)', () => {
   }
 
   test('delivers inbound mail as usual when nothing is blocked', async () => {
-    expect(await handler(event())).toEqual({ actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] });
+    const answer = await handler(event(), context);
+    expect(answer).toEqual({ actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] });
+    expect(resolveDispositions(parseEvent(event()), answer, { fallbackAction })).toEqual({
+      'a@example.org': { type: 'DEFAULT' }, 'b@example.org': { type: 'DEFAULT' },
+    });
   });
 
   test('bounces inbound mail whose subject matches BLOCKED_SUBJECT, without regard to case', async () => {
     const blocking = withBlocked('\\blottery\\b');
-    const answer = await blocking(event({ subject: 'You won the LOTTERY' }));
-    expect(answer).toEqual({ actions: [{ action: { type: 'BOUNCE', parameters: { bounceMessage: expect.any(String) } }, allRecipients: true }] });
-    expect(await blocking(event({ subject: 'lotteryless' }))).toEqual({ actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] });
+    const lottery = event({ subject: 'You won the LOTTERY' });
+    const answer = await blocking(lottery, context);
+    expect(answer).toEqual({ actions: [{ action: { type: 'BOUNCE', parameters: { bounceMessage: BOUNCE_MESSAGE } }, allRecipients: true }] });
+    const bounce = { type: 'BOUNCE', parameters: { bounceMessage: BOUNCE_MESSAGE } };
+    expect(resolveDispositions(parseEvent(lottery), answer, { fallbackAction })).toEqual({ 'a@example.org': bounce, 'b@example.org': bounce });
+    expect(await blocking(event({ subject: 'lotteryless' }), context)).toEqual({ actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] });
   });
 
-  test('treats a 2018-10-10 event without flowDirection as inbound', async () => {
+  test('answers a 2018-10-10 event without flowDirection or invocationId (DEFAULT and BOUNCE are valid in both directions)', async () => {
     const { flowDirection: _, invocationId: __, ...old } = event({ summaryVersion: '2018-10-10' });
-    expect(await withBlocked('numbers')(old)).toMatchObject({ actions: [{ action: { type: 'BOUNCE' } }] });
+    const answer = await withBlocked('numbers')(old, context);
+    expect(answer).toMatchObject({ actions: [{ action: { type: 'BOUNCE' }, allRecipients: true }] });
+    expect(Object.values(resolveDispositions(parseEvent(old), answer, { fallbackAction })).map((a) => a.type)).toEqual(['BOUNCE', 'BOUNCE']);
   });
 
   test('logs outbound mail and answers nothing (asynchronous rule)', async () => {
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      expect(await handler(event({ flowDirection: 'OUTBOUND' }))).toBeUndefined();
+      expect(await handler(event({ flowDirection: 'OUTBOUND' }), context)).toBeUndefined();
       expect(JSON.parse(log.mock.calls[0][0])).toEqual({ metric: 'outbound-message', invocationId: '0'.repeat(40), recipients: 2, truncated: false });
     } finally {
       log.mockRestore();
     }
+  });
+
+  test('rejects what is not a Run Lambda event, naming the field (WorkMail retries, then applies the fallback)', async () => {
+    await expect(handler({ ...event(), envelope: { mailFrom: { address: 'x@example.com' } } }, context))
+      .rejects.toThrow('envelope.recipients must be an array of { address } objects, got nothing (the field is missing)');
+  });
+
+  test('delivers as usual, instead of its own answer, when the Lambda context leaves no time for the handler', async () => {
+    const blocking = withBlocked('numbers');
+    expect(await blocking(event(), context)).toMatchObject({ actions: [{ action: { type: 'BOUNCE' } }] });
+    expect(await blocking(event(), { getRemainingTimeInMillis: () => 500 })).toEqual({ actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] });
   });
 });

@@ -193,8 +193,11 @@ describe('permission and provider', () => {
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^WorkMailFlowRuleProviderLogs/), 'Arn'] } },
       { Effect: 'Allow', Action: ['workmail:CreateInboundMailFlowRule', 'workmail:UpdateInboundMailFlowRule', 'workmail:DeleteInboundMailFlowRule'], Resource: ORG_ARN },
       { Effect: 'Allow', Action: ['workmail:CreateOutboundMailFlowRule', 'workmail:UpdateOutboundMailFlowRule', 'workmail:DeleteOutboundMailFlowRule'], Resource: otherArn },
+      // Read-only, to tell which limit a LimitExceededException is about.
+      { Effect: 'Allow', Action: ['workmail:ListInboundMailFlowRules', 'workmail:ListOutboundMailFlowRules'], Resource: ORG_ARN },
+      { Effect: 'Allow', Action: ['workmail:ListInboundMailFlowRules', 'workmail:ListOutboundMailFlowRules'], Resource: otherArn },
     ]));
-    expect(statements).toHaveLength(3);
+    expect(statements).toHaveLength(5);
     expect(JSON.stringify(statements)).not.toContain('"*"');
   });
 
@@ -414,5 +417,85 @@ describe('synth-time validation', () => {
     const { stack, org } = setup();
     expect(() => new InboundFlowRule(stack, 'R', { organization: org, action: InboundAction.bounce('') })).toThrow();
     expect(stack.node.tryFindChild('R')?.node.tryFindChild('Resource')).toBeUndefined();
+  });
+});
+
+describe('sender patterns per organization (WorkMail quota of 1,000, inbound and outbound together)', () => {
+  const patterns = (count: number, domain = 'example.com') => Array.from({ length: count }, (_, i) => `user${i}@${domain}`);
+  const orgIn = (stack: Stack, id = ORG_ID) => WorkMailOrganization.fromOrganizationId(stack, `Org${id.slice(-4)}`, id);
+  const synthError = (app: { synth(): unknown }) => {
+    try {
+      app.synth();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return '';
+  };
+  const QUOTA = 'but WorkMail allows at most 1,000 sender patterns per organization (a hard quota)';
+
+  test('1,000 patterns over both directions and two stacks synthesize', () => {
+    const { app, stack, org } = setup();
+    new InboundFlowRule(stack, 'A', { organization: org, action: InboundAction.DROP, senderPatterns: patterns(250) });
+    new OutboundFlowRule(stack, 'B', { organization: org, action: OutboundAction.DROP, senderPatterns: patterns(250) });
+    const other = new Stack(app, 'Other', { env: ENV });
+    const otherOrg = orgIn(other);
+    new InboundFlowRule(other, 'C', { organization: otherOrg, action: InboundAction.DROP, senderPatterns: patterns(250, 'example.org') });
+    new OutboundFlowRule(other, 'D', { organization: otherOrg, action: OutboundAction.DROP, senderPatterns: patterns(249, 'example.org') });
+    new OutboundFlowRule(other, 'E', { organization: otherOrg, action: OutboundAction.DROP }); // ['*'] is one pattern
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('one pattern more, in another stack, fails synth once, naming the organization, the count, the limit and the rules', () => {
+    const { app, stack, org } = setup();
+    new InboundFlowRule(stack, 'A', { organization: org, action: InboundAction.DROP, senderPatterns: patterns(250) });
+    new OutboundFlowRule(stack, 'B', { organization: org, action: OutboundAction.DROP, senderPatterns: patterns(250) });
+    const other = new Stack(app, 'Other', { env: ENV });
+    const otherOrg = orgIn(other);
+    new InboundFlowRule(other, 'C', { organization: otherOrg, action: InboundAction.DROP, senderPatterns: patterns(250, 'example.org') });
+    new OutboundFlowRule(other, 'D', { organization: otherOrg, action: OutboundAction.DROP, senderPatterns: patterns(250, 'example.org') });
+    new InboundFlowRule(other, 'E', { organization: otherOrg, action: InboundAction.DROP, senderPatterns: ['example.net'] });
+    const message = synthError(app);
+    expect(message).toContain(`[Stack/A] the email flow rules of this app hold 1,001 sender patterns for organization ${ORG_ID} (inbound and outbound rules together), ${QUOTA}; `
+      + 'sender patterns by rule: Stack/A (250), Stack/B (250), Other/C (250), Other/D (250), Other/E (1); '
+      + 'remove sender patterns from this or other rules of the organization, or merge rules that take the same action');
+    expect(message.match(/sender patterns for organization/g)).toHaveLength(1);
+  });
+
+  test('each organization has its own count', () => {
+    const { app, stack, org } = setup();
+    for (let i = 0; i < 4; i++) new InboundFlowRule(stack, `A${i}`, { organization: org, action: InboundAction.DROP, senderPatterns: patterns(250, `d${i}.example`) });
+    const other = orgIn(stack, OTHER_ORG_ID);
+    new InboundFlowRule(stack, 'B', { organization: other, action: InboundAction.DROP, senderPatterns: patterns(250) });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('with many rules the largest ten are named and the rest summed up', () => {
+    const { app, stack, org } = setup();
+    for (let i = 0; i < 12; i++) new OutboundFlowRule(stack, `R${i}`, { organization: org, action: OutboundAction.DROP, senderPatterns: patterns(90 - i, `d${i}.example`) });
+    expect(() => app.synth()).toThrow(/hold 1,014 sender patterns .*; sender patterns by rule: Stack\/R0 \(90\), Stack\/R1 \(89\), .*Stack\/R9 \(81\), 2 more rules \(159\); remove/);
+  });
+
+  test('a pattern list that is a token is not counted, and the error says so; a token in a literal list is one pattern', () => {
+    const build = (withTokenEntry: boolean) => {
+      const { app, stack, org } = setup();
+      const list = new CfnParameter(stack, 'Senders', { type: 'CommaDelimitedList' }).valueAsList;
+      new InboundFlowRule(stack, 'Listed', { organization: org, action: InboundAction.DROP, senderPatterns: list });
+      for (let i = 0; i < 4; i++) new InboundFlowRule(stack, `A${i}`, { organization: org, action: InboundAction.DROP, senderPatterns: patterns(250, `d${i}.example`) });
+      if (withTokenEntry) {
+        const one = new CfnParameter(stack, 'Sender').valueAsString;
+        new OutboundFlowRule(stack, 'Token', { organization: org, action: OutboundAction.DROP, senderPatterns: [one] });
+      }
+      return app;
+    };
+    expect(synthError(build(false))).toBe('');
+    expect(synthError(build(true))).toMatch(
+      /\[Stack\/Listed\] the email flow rules of this app hold 1,001 sender patterns .*Stack\/Token \(1\); not counted \(sender patterns not known at synth time\): Stack\/Listed; remove sender patterns/);
+  });
+
+  test('rules of an organization known only at deploy time are not counted', () => {
+    const { app, stack } = setup();
+    const org = WorkMailOrganization.fromOrganizationId(stack, 'Deferred', new CfnParameter(stack, 'OrgId').valueAsString);
+    for (let i = 0; i < 5; i++) new InboundFlowRule(stack, `A${i}`, { organization: org, action: InboundAction.DROP, senderPatterns: patterns(250, `d${i}.example`) });
+    expect(() => app.synth()).not.toThrow();
   });
 });

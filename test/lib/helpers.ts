@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { IWorkMailOrganization, WorkMailFunction, WorkMailOrganization } from '../../lib';
+import { IWorkMailOrganization, WorkMailFunction, WorkMailFunctionProps, WorkMailOrganization } from '../../lib';
 
 export const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
 export const OTHER_ORG_ID = 'm-fedcba9876543210fedcba9876543210';
@@ -18,7 +18,7 @@ export function setup(props: StackProps = { env: ENV }): { app: App; stack: Stac
 /** Small inline code: these tests look at the template, not at the handler. */
 export const CODE = lambda.Code.fromInline('exports.handler = async () => ({ actions: [] });');
 
-export function workMailFunction(stack: Stack, org: IWorkMailOrganization, id = 'Handler', props: Partial<lambda.FunctionProps> = {}): WorkMailFunction {
+export function workMailFunction(stack: Stack, org: IWorkMailOrganization, id = 'Handler', props: Partial<WorkMailFunctionProps> = {}): WorkMailFunction {
   return new WorkMailFunction(stack, id, { organization: org, runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: CODE, ...props });
 }
 

@@ -13,7 +13,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
 
 /** Source trees compiled in place by `tsc -p tsconfig.json`: each .ts ships as .js + .d.ts. */
-const COMPILED_SOURCES = ['lib', 'lambda/rules'];
+const COMPILED_SOURCES = ['lib', 'lambda/rules', 'lambda/runtime'];
 /** Single compiled files that lib/ needs at run time or in its .d.ts. */
 const COMPILED_FILES = ['lambda/flow-rule-provider/contract'];
 /** The bundled provider (assets/flow-rule-provider, PROVIDER_ASSET_DIR in lib/provider.ts). */
@@ -73,10 +73,11 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  test('holds every compiled source of lib/ and lambda/rules/ (.js and .d.ts), the contract, the provider bundle and the LICENSE', () => {
+  test('holds every compiled source of lib/, lambda/rules/ and lambda/runtime/ (.js and .d.ts), the contract, the provider bundle and the LICENSE', () => {
     const sources = COMPILED_SOURCES.flatMap(sourcesUnder);
     expect(sources).toContain('lib/index.ts');
     expect(sources).toContain('lambda/rules/index.ts');
+    expect(sources).toContain('lambda/runtime/index.ts');
     const expected = [...sources.map((s) => s.replace(/\.ts$/, '')), ...COMPILED_FILES].flatMap((s) => [`${s}.js`, `${s}.d.ts`]);
     const missing = [...expected, PROVIDER_BUNDLE, 'package.json', 'LICENSE'].filter((f) => !packed.includes(f));
     expect(missing).toEqual([]);
@@ -88,7 +89,7 @@ describe('npm pack', () => {
       || /^(test|bench|bin|scripts|cdk\.out|coverage|\.bench|node_modules)\//.test(f)
       || /\.test\.|\.tgz$|\.tsbuildinfo$|^tsconfig|^jest\.config|^cdk\.json$/.test(f)
       || f.startsWith('assets/examples/')
-      || (f.startsWith('lambda/') && !f.startsWith('lambda/rules/') && !COMPILED_FILES.some((c) => f === `${c}.js` || f === `${c}.d.ts`)));
+      || (f.startsWith('lambda/') && !COMPILED_SOURCES.some((dir) => f.startsWith(`${dir}/`)) && !COMPILED_FILES.some((c) => f === `${c}.js` || f === `${c}.d.ts`)));
     expect(unwanted).toEqual([]);
   });
 
@@ -103,6 +104,56 @@ describe('npm pack', () => {
         .filter((s) => !resolvesIn(files, f, s))
         .map((s) => `${f} -> ${s}`));
     expect(unresolved).toEqual([]);
+  });
+
+  test('every target of the "exports" map is in the package, types first in each condition set', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(Object.keys(pkg.exports)).toEqual(['.', './runtime', './package.json']);
+    const targets: string[] = [];
+    for (const [key, target] of Object.entries<any>(pkg.exports)) {
+      if (typeof target === 'string') targets.push(target);
+      else {
+        expect([key, Object.keys(target)[0]]).toEqual([key, 'types']);
+        targets.push(...Object.values<string>(target));
+      }
+    }
+    expect(targets.map((t) => path.posix.normalize(t)).filter((t) => !packed.includes(t))).toEqual([]);
+    expect(pkg.exports['.'].types).toBe(`./${path.posix.normalize(pkg.types)}`);
+    expect(pkg.exports['.'].default).toBe(`./${path.posix.normalize(pkg.main)}`);
+  });
+
+  test("the runtime's compiled files (and what they import) reach only Node built-ins, the package's own dependencies and its optional peers, never aws-cdk-lib or constructs", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const optionalPeers = Object.entries<{ optional?: boolean }>(pkg.peerDependenciesMeta ?? {}).filter(([, meta]) => meta.optional).map(([name]) => name);
+    const allowed = new Set([...Object.keys(pkg.dependencies ?? {}), ...optionalPeers]);
+    const builtins = new Set(require('node:module').builtinModules as string[]);
+    const packageOf = (name: string) => (name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]);
+    const files = new Set(packed);
+    const seen = new Set<string>();
+    const queue = ['lambda/runtime/index.js', 'lambda/runtime/index.d.ts'];
+    const packages: string[] = [];
+    while (queue.length) {
+      const file = queue.shift()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+      for (const match of text.matchAll(/(?:require\(\s*|\bfrom\s+|\bimport\(\s*)["']([^"']+)["']/g)) {
+        const specifier = match[1];
+        if (!specifier.startsWith('.')) {
+          if (!builtins.has(specifier.replace(/^node:/, '')) && !allowed.has(packageOf(specifier))) packages.push(`${file} -> ${specifier}`);
+          continue;
+        }
+        const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
+        const ext = file.endsWith('.d.ts') ? '.d.ts' : '.js';
+        const next = [`${base}${ext}`, `${base}/index${ext}`].find((c) => files.has(c));
+        if (next) queue.push(next);
+      }
+    }
+    expect(seen).toContain('lambda/rules/index.js');
+    expect(seen).toContain('lambda/runtime/mime/libs.js');
+    expect([...allowed]).not.toContain('aws-cdk-lib');
+    expect([...allowed]).not.toContain('constructs');
+    expect(packages).toEqual([]);
   });
 
   test('the shipped .js requires no package but Node built-ins and the declared (peer) dependencies', () => {
@@ -145,7 +196,7 @@ describe('npm pack', () => {
 describe('a consumer project with the packed tarball', () => {
   let consumer: string;
   let outdir: string;
-  let result: { resolved: string; templateFile: string };
+  let result: { resolved: string; templateFile: string; runtimeResolved: string; runtimeAnswer: unknown; packageJson: string };
 
   beforeAll(() => {
     consumer = path.join(tmp, 'consumer');
@@ -186,7 +237,15 @@ describe('a consumer project with the packed tarball', () => {
         action: OutboundAction.runLambda(fn),
       });
       const assembly = app.synth();
+      const runtime = require('cdk-workmail-lambda/runtime');
+      const event = runtime.parseEvent({
+        summaryVersion: '2019-07-28', envelope: { mailFrom: { address: 'a@example.com' }, recipients: [{ address: 'b@example.com' }] },
+        subject: 'hi', messageId: 'm', invocationId: 'i', flowDirection: 'INBOUND', truncated: false,
+      });
       console.log(JSON.stringify({
+        runtimeResolved: require.resolve('cdk-workmail-lambda/runtime'),
+        runtimeAnswer: runtime.SyncResponse.forEvent(event).moveToJunk().build(),
+        packageJson: require('cdk-workmail-lambda/package.json').name,
         resolved: require.resolve('cdk-workmail-lambda'),
         templateFile: assembly.getStackByName('Consumer').templateFullPath,
       }));
@@ -200,6 +259,12 @@ describe('a consumer project with the packed tarball', () => {
 
   test('loads the library from the installed tarball, not from this checkout', () => {
     expect(fs.realpathSync(result.resolved)).toBe(fs.realpathSync(path.join(consumer, 'node_modules', 'cdk-workmail-lambda', 'lib', 'index.js')));
+  });
+
+  test("require('cdk-workmail-lambda/runtime') loads the packed runtime, and the package.json is exported", () => {
+    expect(fs.realpathSync(result.runtimeResolved)).toBe(fs.realpathSync(path.join(consumer, 'node_modules', 'cdk-workmail-lambda', 'lambda', 'runtime', 'index.js')));
+    expect(result.runtimeAnswer).toEqual({ actions: [{ action: { type: 'MOVE_TO_JUNK' }, allRecipients: true }] });
+    expect(result.packageJson).toBe('cdk-workmail-lambda');
   });
 
   test('synthesizes the permission, both rules and one provider function', () => {
@@ -222,5 +287,32 @@ describe('a consumer project with the packed tarball', () => {
     expect(fs.readdirSync(assetDir).sort()).toEqual(expect.arrayContaining(['__entrypoint__.js', 'index.js']));
     const packedBundle = fs.readFileSync(path.join(consumer, 'node_modules', 'cdk-workmail-lambda', PROVIDER_BUNDLE));
     expect(fs.readFileSync(path.join(assetDir, 'index.js')).equals(packedBundle)).toBe(true);
+  });
+});
+
+describe('a handler project with only the packed tarball (no aws-cdk-lib, no constructs)', () => {
+  test("require('cdk-workmail-lambda/runtime') works, and loads nothing but the runtime's own files, the rules and Node built-ins", () => {
+    const project = path.join(tmp, 'handler-only');
+    const installed = path.join(project, 'node_modules', 'cdk-workmail-lambda');
+    fs.mkdirSync(installed, { recursive: true });
+    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'handler-only', version: '1.0.0', private: true }));
+    execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
+    const script = `
+      const Module = require('module');
+      const requests = [];
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (request, ...rest) {
+        if (!Module.isBuiltin(request)) requests.push(request);
+        return resolve.call(this, request, ...rest);
+      };
+      const { parseEvent, SyncResponse, resolveDispositions, withDeadline } = require('cdk-workmail-lambda/runtime');
+      const loaded = Object.keys(require.cache).map((f) => require('path').relative(${JSON.stringify(installed)}, f)).sort();
+      console.log(JSON.stringify({ requests, loaded, api: [typeof parseEvent, typeof SyncResponse, typeof resolveDispositions, typeof withDeadline] }));`;
+    const { NODE_PATH: _nodePath, NODE_OPTIONS: _nodeOptions, ...env } = process.env;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: project, env, encoding: 'utf8' }).trim().split('\n').pop()!);
+    expect(out.api).toEqual(['function', 'function', 'function', 'function']);
+    expect(out.requests.filter((r: string) => !r.startsWith('.'))).toEqual(['cdk-workmail-lambda/runtime']);
+    expect(out.loaded.every((f: string) => /^lambda\/(runtime|rules)\//.test(f))).toBe(true);
+    expect(out.loaded).toContain('lambda/rules/index.js');
   });
 });

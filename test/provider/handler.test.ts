@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { OPERATIONS, type FlowRuleFields } from '../../lambda/flow-rule-provider/contract';
 import { RESPONSE_MARGIN_MS, handler } from '../../lambda/flow-rule-provider/index';
 import { setEnv, useEmulatorEnv } from '../emulator/aws-env';
-import { ACCOUNT, FUNCTION_ARN, ORG, OTHER_ORG, inboundSyncRule, outboundAsyncRule } from '../emulator/sample-rules';
+import { FlowRuleClient, createWorkMailClient } from '../../lambda/flow-rule-provider/client';
+import { ACCOUNT, FUNCTION_ARN, ORG, OTHER_ORG, inboundSyncRule, outboundAsyncRule, senderPatterns } from '../emulator/sample-rules';
 import { WorkMailEmulator } from '../emulator/workmail-emulator';
 import { STACK_ID, createEvent, deleteEvent, lambdaContext, updateEvent } from './events';
 
@@ -267,6 +268,102 @@ describe('Delete', () => {
     const e = await failure(handler(deleteEvent(INBOUND, created.PhysicalResourceId, inboundSyncRule()), lambdaContext()));
     expect(e.message).toBe(`Delete inbound flow rule ${created.Data!.RuleId} in ${ORG}: ServiceUnavailableException: Injected server error (after 5 attempts)`);
     expect(emulator.rules(ORG, 'INBOUND')).toHaveLength(1);
+  });
+});
+
+describe('service limits and organization state: the Reason says what happened and what to do', () => {
+  const PATTERN_QUOTA = 'but WorkMail allows at most 1,000 sender patterns per organization (a hard quota)';
+  const PATTERN_REMEDY = 'remove sender patterns from this or other rules of the organization, or merge rules that take the same action '
+    + '(a domain or a *.domain pattern covers many addresses); rules made outside this app (console, CLI, other apps) count too';
+  const RULE_COUNT_REMEDY = 'delete email flow rules the organization no longer needs (in this or other stacks, or in the WorkMail console), '
+    + 'or merge rules that take the same action';
+
+  /** Rules made outside the stack: inbound a and b, outbound c and d, with `counts` sender patterns. */
+  async function otherRules(counts = [250, 250, 250, 250]): Promise<void> {
+    const workMail = createWorkMailClient();
+    try {
+      const client = new FlowRuleClient(workMail);
+      const [a, b, c, d] = counts;
+      await client.create('INBOUND', { ...inboundSyncRule({ Name: 'a', SenderPatterns: senderPatterns(a, 'a.example') }), ClientToken: 'a' });
+      await client.create('INBOUND', { ...inboundSyncRule({ Name: 'b', SenderPatterns: senderPatterns(b, 'b.example') }), ClientToken: 'b' });
+      await client.create('OUTBOUND', { ...outboundAsyncRule({ Name: 'c', SenderPatterns: senderPatterns(c, 'c.example') }), ClientToken: 'c' });
+      await client.create('OUTBOUND', { ...outboundAsyncRule({ Name: 'd', SenderPatterns: senderPatterns(d, 'd.example') }), ClientToken: 'd' });
+    } finally {
+      workMail.destroy();
+    }
+  }
+
+  test('Create past the sender-pattern quota: which quota, the rules counted, and what to do', async () => {
+    await otherRules();
+    const e = await failure(create());
+    expect(e.message).toBe(`Create inbound flow rule "scan-inbound" in ${ORG}: LimitExceededException: With this inbound email flow rule, the email flow rules hold 1,001 sender patterns for organization ${ORG} (inbound and outbound rules together), ${PATTERN_QUOTA}`
+      + ` — with this rule, the email flow rules hold 1,001 sender patterns for organization ${ORG} (inbound and outbound rules together), ${PATTERN_QUOTA}; `
+      + 'sender patterns by rule: inbound flow rule "a" (250), inbound flow rule "b" (250), outbound flow rule "c" (250), outbound flow rule "d" (250), this inbound flow rule "scan-inbound" (1): '
+      + PATTERN_REMEDY);
+    expect(emulator.rules(ORG, 'INBOUND').map((r) => r.Name)).toEqual(['a', 'b']);
+    // A quota is not throttling (the SDK would retry the name as such): one attempt, then the rules are listed.
+    expect(emulator.requestsFor(OPERATIONS.INBOUND.create).filter((r) => r.errorType === 'LimitExceededException')).toHaveLength(1);
+    expect(emulator.requestsFor(OPERATIONS.INBOUND.list)).toHaveLength(1);
+    expect(emulator.requestsFor(OPERATIONS.OUTBOUND.list)).toHaveLength(1);
+  });
+
+  test('Update past the quota counts the rule with its new patterns, not its old ones', async () => {
+    const created = await create(OUTBOUND, outboundAsyncRule({ Name: 'mine', SenderPatterns: ['x.example'] }));
+    await otherRules([250, 250, 250, 249]);
+    const rule = outboundAsyncRule({ Name: 'mine', SenderPatterns: ['x.example', 'y.example'] });
+    const e = await failure(handler(updateEvent(OUTBOUND, created.PhysicalResourceId, rule, outboundAsyncRule({ Name: 'mine' })), lambdaContext()));
+    expect(e.message).toMatch(new RegExp(`^Update outbound flow rule "mine" \\([^)]+\\) in ${ORG}: LimitExceededException: .* — with this rule, the email flow rules hold 1,001 sender patterns`));
+    expect(e.message).toContain('outbound flow rule "d" (249), this outbound flow rule "mine" (2): remove sender patterns');
+    expect(e.message).not.toContain('outbound flow rule "mine" (1)');
+  });
+
+  test('a limit that is not the sender-pattern quota is the number of rules', async () => {
+    emulator.maxRulesPerOrganization = 4;
+    try {
+      await otherRules([1, 1, 1, 1]);
+      const e = await failure(create());
+      expect(e.message).toBe(`Create inbound flow rule "scan-inbound" in ${ORG}: LimitExceededException: Organization ${ORG} has 4 email flow rules (inbound and outbound together), the most it may have (4)`
+        + ` — the organization has 4 other email flow rules, inbound and outbound, and their sender patterns are within WorkMail's quota, so the limit reached is the number of rules: ${RULE_COUNT_REMEDY}`);
+    } finally {
+      emulator.maxRulesPerOrganization = undefined;
+    }
+  });
+
+  test('when the rules cannot be listed, the Reason names both limits and both remedies', async () => {
+    emulator.maxRulesPerOrganization = 0;
+    emulator.injectFault({ kind: 'server-error' }, { operation: OPERATIONS.INBOUND.list, count: 5 });
+    try {
+      const e = await failure(create());
+      expect(e.message).toBe(`Create inbound flow rule "scan-inbound" in ${ORG}: LimitExceededException: Organization ${ORG} has 0 email flow rules (inbound and outbound together), the most it may have (0)`
+        + " — WorkMail's quota of 1,000 sender patterns per organization (inbound and outbound rules together; this rule has 1) or its limit on the number of rules was reached"
+        + ` (listing the rules to tell which failed: InternalServerException: Injected server error): ${PATTERN_REMEDY}; or ${RULE_COUNT_REMEDY}`);
+    } finally {
+      emulator.maxRulesPerOrganization = undefined;
+    }
+  });
+
+  test('an organization that is not Active: Create, Update and Delete say so and what to do', async () => {
+    const created = await create();
+    emulator.setOrganizationState(ORG, 'Deleting');
+    const remedy = `the organization is not active: wait until the organization is Active (aws workmail describe-organization --organization-id ${ORG}) and deploy again; `
+      + 'if it is being deleted, its rules go with it: remove the rule from the stack, or give it RemovalPolicy.RETAIN to delete the stack';
+    const notActive = `OrganizationStateException: Organization ${ORG} is not Active (state Deleting) — ${remedy}`;
+    try {
+      expect((await failure(create(OUTBOUND, outboundAsyncRule()))).message)
+        .toBe(`Create outbound flow rule "count-outbound" in ${ORG}: ${notActive}`);
+      expect((await failure(handler(updateEvent(INBOUND, created.PhysicalResourceId, inboundSyncRule({ Description: 'new' }), inboundSyncRule()), lambdaContext()))).message)
+        .toMatch(new RegExp(`^Update inbound flow rule "scan-inbound" \\([^)]+\\) in ${ORG}: OrganizationStateException: .* — the organization is not active: wait until`));
+      expect((await failure(handler(deleteEvent(INBOUND, created.PhysicalResourceId, inboundSyncRule()), lambdaContext()))).message)
+        .toBe(`Delete inbound flow rule ${created.PhysicalResourceId.split('/')[2]} in ${ORG}: ${notActive}`);
+    } finally {
+      emulator.setOrganizationState(ORG, 'Active');
+    }
+  });
+
+  test('other service errors get no advice', async () => {
+    await create();
+    const e = await failure(create());
+    expect(e.message).not.toContain(' — ');
   });
 });
 

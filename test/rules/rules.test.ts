@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { FlowRuleFields } from '../../lambda/flow-rule-provider/contract';
 import {
   actionTypeProblem, fallbackActionTypes, flowRuleProblems, functionArnProblem, parseFunctionArn, patternListProblems,
-  patternProblem, ruleTimeoutProblem, WORKMAIL_REGIONS,
+  MAX_SENDER_PATTERNS_PER_ORGANIZATION, patternProblem, ruleTimeoutProblem, senderPatternQuotaProblem, senderPatternTotal, WORKMAIL_REGIONS,
 } from '../../lambda/rules';
 
 const ORG = 'm-0123456789abcdef0123456789abcdef';
@@ -127,5 +127,24 @@ describe('flowRuleProblems (what the provider and the emulator enforce)', () => 
 
   test('WorkMail Regions', () => {
     expect(WORKMAIL_REGIONS).toEqual(['us-east-1', 'us-west-2', 'eu-west-1']);
+  });
+});
+
+describe('sender patterns per organization', () => {
+  test('up to 1,000 is no problem; one more names the total, the quota and the rules, largest first', () => {
+    expect(MAX_SENDER_PATTERNS_PER_ORGANIZATION).toBe(1000);
+    expect(senderPatternQuotaProblem(ORG, 'the rules', [{ rule: 'a', count: 500 }, { rule: 'b', count: 500 }])).toBeUndefined();
+    expect(senderPatternQuotaProblem(ORG, 'the rules', [{ rule: 'a', count: 1 }, { rule: 'b', count: 1000 }])).toBe(
+      `the rules hold 1,001 sender patterns for organization ${ORG} (inbound and outbound rules together), but WorkMail allows at most 1,000 sender patterns per organization (a hard quota); sender patterns by rule: b (1,000), a (1)`);
+  });
+
+  test('the rule list can be left out', () => {
+    expect(senderPatternQuotaProblem(ORG, 'x', [{ rule: 'a', count: 1001 }], false)).toBe(
+      `x hold 1,001 sender patterns for organization ${ORG} (inbound and outbound rules together), but WorkMail allows at most 1,000 sender patterns per organization (a hard quota)`);
+  });
+
+  test('the total counts every entry', () => {
+    expect(senderPatternTotal([{ rule: 'a', count: 3 }, { rule: 'b', count: 4 }])).toBe(7);
+    expect(senderPatternTotal([])).toBe(0);
   });
 });

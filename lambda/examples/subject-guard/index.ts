@@ -1,38 +1,26 @@
 /**
- * Example WorkMail handler deployed by bin/app.ts.
+ * Example WorkMail handler deployed by bin/app.ts, written on the runtime toolkit
+ * (`cdk-workmail-lambda/runtime`; imported by path here because it lives in this package).
  *
  * Inbound (synchronous rule): bounces a message whose subject matches BLOCKED_SUBJECT (a regular
- * expression, case-insensitive) and delivers everything else as usual.
+ * expression, case-insensitive) and delivers everything else as usual. Older events without
+ * flowDirection are answered the same way: DEFAULT and BOUNCE are valid in both directions.
  * Outbound (asynchronous rule): logs one JSON line per message for metrics; WorkMail ignores the answer.
  */
+import { SyncResponse, parseEvent, withDeadline } from '../../runtime';
+import type { WorkMailSyncResponse } from '../../runtime';
 
-/** The Run Lambda event WorkMail sends (summaryVersion 2018-10-10 and 2019-07-28). */
-interface WorkMailEvent {
-  readonly summaryVersion: string;
-  readonly envelope: { readonly mailFrom: { readonly address: string }; readonly recipients: { readonly address: string }[] };
-  readonly sender?: { readonly address: string };
-  readonly subject: string;
-  readonly messageId: string;
-  /** Absent from some 2018-10-10 events. */
-  readonly invocationId?: string;
-  /** Absent from some 2018-10-10 events (those came from inbound rules only). */
-  readonly flowDirection?: 'INBOUND' | 'OUTBOUND';
-  readonly truncated: boolean;
-}
-
-interface WorkMailAction {
-  readonly action: { readonly type: 'DEFAULT' | 'BOUNCE' | 'DROP'; readonly parameters?: { readonly bounceMessage: string } };
-  readonly allRecipients?: boolean;
-  readonly recipients?: string[];
-}
-
-export interface WorkMailResponse {
-  readonly actions: WorkMailAction[];
-}
+export const BOUNCE_MESSAGE = "This message was rejected by the organization's mail policy.";
 
 const blocked = process.env.BLOCKED_SUBJECT ? new RegExp(process.env.BLOCKED_SUBJECT, 'i') : undefined;
 
-export async function handler(event: WorkMailEvent): Promise<WorkMailResponse | void> {
+/** Deliver as usual: the answer when the handler runs out of time (WorkMail would otherwise retry). */
+function deliver(): WorkMailSyncResponse {
+  return { actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] };
+}
+
+export const handler = withDeadline(async (input: unknown): Promise<WorkMailSyncResponse | undefined> => {
+  const event = parseEvent(input);
   if (event.flowDirection === 'OUTBOUND') {
     console.log(JSON.stringify({
       metric: 'outbound-message',
@@ -40,12 +28,8 @@ export async function handler(event: WorkMailEvent): Promise<WorkMailResponse | 
       recipients: event.envelope.recipients.length,
       truncated: event.truncated,
     }));
-    return;
+    return undefined;
   }
-  if (blocked?.test(event.subject)) {
-    return {
-      actions: [{ action: { type: 'BOUNCE', parameters: { bounceMessage: 'This message was rejected by the organization\'s mail policy.' } }, allRecipients: true }],
-    };
-  }
-  return { actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] };
-}
+  const response = SyncResponse.forEvent(event);
+  return (blocked?.test(event.subject) ? response.bounce(BOUNCE_MESSAGE) : response.defaultAction()).build();
+}, { onTimeout: deliver });
