@@ -32,7 +32,8 @@ export class ExampleStack extends Stack {
 
     this.handler = new WorkMailFunction(this, 'SubjectGuard', {
       organization,
-      runtime: lambda.Runtime.NODEJS_24_X,
+      // Runtime.NODEJS_24_X is in aws-cdk-lib 2.224.0 and later; the library supports 2.197.0 and later.
+      runtime: lambda.Runtime.NODEJS_24_X ?? lambda.Runtime.NODEJS_22_X,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(EXAMPLE_HANDLER_DIR),
       description: 'Bounces inbound mail with a blocked subject; logs outbound mail',

@@ -67,16 +67,25 @@ export class WorkMailFunction extends lambda.Function {
   private contentBucket?: s3.IBucket;
 
   constructor(scope: Construct, id: string, props: WorkMailFunctionProps) {
-    const { organization, idempotencyTable, ...functionProps } = props;
+    const { organization, idempotencyTable, logRetention, logRemovalPolicy, ...functionProps } = props;
+    // The function's own log group is made before super() and given as `logGroup`: aws-cdk-lib's Function then
+    // makes none of its own (it would take the child id 'LogGroup' when the useCdkManagedLogGroup feature flag
+    // is on, the default in aws-cdk-lib 2.200.0 only, or with `logRetention`), and `fn.logGroup` is this one.
+    const ownLogGroup = props.role || props.logGroup ? undefined : new logs.LogGroup(scope, `${id}LogGroup`, {
+      // The deprecated log props of lambda.FunctionProps apply to this log group (aws-cdk-lib refuses them beside `logGroup`).
+      retention: logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
     super(scope, id, {
       ...functionProps,
+      ...(ownLogGroup ? { logGroup: ownLogGroup } : { logRetention, logRemovalPolicy }),
       // @default Duration.seconds(15): WorkMail counts a synchronous call that has not answered by then as failed.
       timeout: props.timeout ?? Duration.seconds(SYNC_INVOCATION_TIMEOUT_SECONDS),
     });
     this.organization = organization;
     checkSameEnvironment(this, 'organization', organization);
     allowWorkMailInvoke(this, organization, this);
-    if (!props.role) this.scopeLogging(props);
+    if (!props.role) this.scopeLogging((ownLogGroup ?? props.logGroup)!);
     if (idempotencyTable) {
       this.idempotencyTable = idempotencyTable.bind(this);
       useIdempotencyTable(this, this.idempotencyTable, props.environment);
@@ -87,20 +96,9 @@ export class WorkMailFunction extends lambda.Function {
    * The role this function created gets AWSLambdaBasicExecutionRole, which may write to every log group of
    * the account. Give it an inline policy on its own log group instead.
    */
-  private scopeLogging(props: WorkMailFunctionProps): void {
-    let logGroupArn: string;
-    if (props.logGroup) {
-      logGroupArn = props.logGroup.logGroupRef.logGroupArn;
-    } else {
-      const logGroup = new logs.LogGroup(this, 'LogGroup', {
-        retention: logs.RetentionDays.ONE_YEAR,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      const cfnFunction = this.node.defaultChild as lambda.CfnFunction;
-      const loggingConfig = Stack.of(this).resolve(cfnFunction.loggingConfig) ?? {};
-      cfnFunction.loggingConfig = { ...loggingConfig, logGroup: logGroup.logGroupName };
-      logGroupArn = logGroup.logGroupArn;
-    }
+  private scopeLogging(logGroup: NonNullable<WorkMailFunctionProps['logGroup']>): void {
+    // Newer aws-cdk-lib types `logGroup` as ILogGroupRef (ARN under `logGroupRef`); older ones as ILogGroup only.
+    const logGroupArn: string = logGroup.logGroupRef?.logGroupArn ?? (logGroup as Partial<logs.ILogGroup>).logGroupArn!;
 
     const cfnRole = this.role!.node.defaultChild as iam.CfnRole;
     const managed = cfnRole.managedPolicyArns;

@@ -21,6 +21,29 @@ function iamActions(direction: FlowDirection): string[] {
 }
 
 /**
+ * The oldest aws-cdk-lib this library supports: the floor of its peer range in package.json (a test keeps
+ * the two equal) and of the compatibility check (`scripts/compat-check.mjs`).
+ */
+export const AWS_CDK_LIB_FLOOR = '2.197.0';
+
+/** The provider's runtimes, best first: the bundle targets Node 20 and CI runs it on Node 22 and 24. */
+const PROVIDER_RUNTIMES = ['NODEJS_24_X', 'NODEJS_22_X'] as const;
+
+/**
+ * nodejs24.x, or nodejs22.x with an aws-cdk-lib that predates `CustomResourceProviderRuntime.NODEJS_24_X` (before 2.259.0;
+ * NODEJS_22_X is there from 2.197.0, the floor).
+ * Looked up by name so that an older aws-cdk-lib gives a runtime it has instead of `undefined`, which
+ * would leave the provider function without a Runtime in the template.
+ */
+export function providerRuntime(scope: Construct, available: Readonly<Record<string, string | undefined>> = CustomResourceProviderRuntime): CustomResourceProviderRuntime {
+  for (const name of PROVIDER_RUNTIMES) {
+    const runtime = available[name];
+    if (runtime) return runtime as CustomResourceProviderRuntime;
+  }
+  throw invalid(scope, `the flow-rule provider needs CustomResourceProviderRuntime.${PROVIDER_RUNTIMES.join(' or ')}, which the installed aws-cdk-lib does not have; use aws-cdk-lib ${AWS_CDK_LIB_FLOOR} or later`);
+}
+
+/**
  * Read-only: after a `LimitExceededException` the provider counts the organization's rules of both
  * directions, to say whether the sender-pattern quota or the number of rules was reached.
  */
@@ -46,7 +69,7 @@ export function flowRuleProvider(scope: Construct, direction: FlowDirection, org
   }
   const provider = CustomResourceProvider.getOrCreateProvider(stack, PROVIDER_ID, {
     codeDirectory: PROVIDER_ASSET_DIR,
-    runtime: CustomResourceProviderRuntime.NODEJS_24_X,
+    runtime: providerRuntime(scope),
     // The handler aborts its calls well before this (from the remaining time), so a dead endpoint
     // fails the resource instead of leaving CloudFormation waiting for an answer.
     timeout: Duration.minutes(5),

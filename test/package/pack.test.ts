@@ -73,13 +73,13 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  test('holds every compiled source of lib/, lambda/rules/ and lambda/runtime/ (.js and .d.ts), the contract and the provider bundle', () => {
+  test('holds every compiled source of lib/, lambda/rules/ and lambda/runtime/ (.js and .d.ts), the contract, the provider bundle and the LICENSE', () => {
     const sources = COMPILED_SOURCES.flatMap(sourcesUnder);
     expect(sources).toContain('lib/index.ts');
     expect(sources).toContain('lambda/rules/index.ts');
     expect(sources).toContain('lambda/runtime/index.ts');
     const expected = [...sources.map((s) => s.replace(/\.ts$/, '')), ...COMPILED_FILES].flatMap((s) => [`${s}.js`, `${s}.d.ts`]);
-    const missing = [...expected, PROVIDER_BUNDLE, 'package.json'].filter((f) => !packed.includes(f));
+    const missing = [...expected, PROVIDER_BUNDLE, 'package.json', 'LICENSE'].filter((f) => !packed.includes(f));
     expect(missing).toEqual([]);
   });
 
