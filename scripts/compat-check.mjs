@@ -3,7 +3,9 @@
 // hold exactly the floor of the aws-cdk-lib peer range and the newest aws-cdk-lib (the devDependency). In each
 // it runs the consumer suite (scripts/compat/consumer.test.cjs, public API only) with `node --test`, and
 // type-checks scripts/compat/typed.ts plus an import of every entry point with TypeScript `strict` under
-// moduleResolution node16 and bundler. It also checks the tarball: the LICENSE, no install-time script, and
+// moduleResolution node16 and bundler. The optional peers (the AWS SDK clients of message content) are installed
+// at the floor of their ranges in the first consumer and at their newest releases in the second, and the
+// consumer suite reads and writes a message through them. It also checks the tarball: the LICENSE, no install-time script, and
 // every entry point of `exports` (or main/types) present with its types.
 //
 // Usage: node scripts/compat-check.mjs   (after `npm ci` or `npm run build`: it packs the build products)
@@ -24,10 +26,20 @@ const exact = (range, what) => {
 };
 const FLOOR = exact(pkg.peerDependencies['aws-cdk-lib'], 'peerDependencies["aws-cdk-lib"]');
 const NEWEST = exact(pkg.devDependencies['aws-cdk-lib'], 'devDependencies["aws-cdk-lib"]');
+/** The optional peers (the AWS SDK clients of the runtime's message content calls). */
+const OPTIONAL_PEERS = Object.keys(pkg.peerDependenciesMeta ?? {}).filter((name) => pkg.peerDependenciesMeta[name].optional);
+/** The newest release of a package on the registry (the top end of a caret range). */
+const newestOf = (name) => JSON.parse(npm(['view', `${name}@^${exact(pkg.peerDependencies[name], name)}`, 'version', '--json'], root)).toString().split(',').pop();
 const CONSUMERS = [
-  // The floor consumer also takes the oldest constructs of the peer range.
-  { label: `aws-cdk-lib ${FLOOR} (the floor of ${pkg.peerDependencies['aws-cdk-lib']})`, awsCdkLib: FLOOR, constructs: exact(pkg.peerDependencies.constructs, 'peerDependencies.constructs') },
-  { label: `aws-cdk-lib ${NEWEST} (the newest, as developed)`, awsCdkLib: NEWEST, constructs: exact(pkg.devDependencies.constructs, 'devDependencies.constructs') },
+  // The floor consumer also takes the oldest constructs and the oldest optional peers of their ranges.
+  {
+    label: `aws-cdk-lib ${FLOOR} (the floor of ${pkg.peerDependencies['aws-cdk-lib']})`, awsCdkLib: FLOOR, constructs: exact(pkg.peerDependencies.constructs, 'peerDependencies.constructs'),
+    optionalPeers: () => Object.fromEntries(OPTIONAL_PEERS.map((name) => [name, exact(pkg.peerDependencies[name], name)])),
+  },
+  {
+    label: `aws-cdk-lib ${NEWEST} (the newest, as developed)`, awsCdkLib: NEWEST, constructs: exact(pkg.devDependencies.constructs, 'devDependencies.constructs'),
+    optionalPeers: () => Object.fromEntries(OPTIONAL_PEERS.map((name) => [name, newestOf(name)])),
+  },
 ];
 /** TypeScript and Node types of the consumer: the versions this repository develops with. */
 const TOOLS = { typescript: exact(pkg.devDependencies.typescript, 'typescript'), '@types/node': exact(pkg.devDependencies['@types/node'], '@types/node') };
@@ -125,9 +137,11 @@ try {
     console.log(`compat-check: a consumer with ${consumer.label}, constructs ${consumer.constructs}`);
     const dir = join(work, `consumer-${consumer.awsCdkLib}`);
     mkdirSync(dir);
+    const optionalPeers = consumer.optionalPeers();
+    console.log(`  with the optional peers ${Object.entries(optionalPeers).map(([n, v]) => `${n}@${v}`).join(', ') || '(none)'}`);
     writeFileSync(join(dir, 'package.json'), JSON.stringify({
       name: 'compat-consumer', version: '1.0.0', private: true,
-      dependencies: { 'aws-cdk-lib': consumer.awsCdkLib, constructs: consumer.constructs, 'cdk-workmail-lambda': `file:${tarball}` },
+      dependencies: { 'aws-cdk-lib': consumer.awsCdkLib, constructs: consumer.constructs, ...optionalPeers, 'cdk-workmail-lambda': `file:${tarball}` },
       devDependencies: TOOLS,
     }, null, 2));
     let installed = false;

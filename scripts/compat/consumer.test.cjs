@@ -127,3 +127,57 @@ test('every entry point of the package loads (package.json "exports", or "main")
     assert.ok(Object.keys(loaded).length > 0, `${specifier} exports something`);
   }
 });
+
+test('message content: getRawMessage and putRawMessage through the installed AWS SDK clients (optional peers)', async () => {
+  const http = require('node:http');
+  const { getRawMessage, putRawMessage } = require('cdk-workmail-lambda/runtime');
+  const original = 'From: a@example.com\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\nSubject: hi\r\n\r\nbody\r\n';
+  const updated = original.replace('Subject: hi', 'Subject: [EXT] hi');
+  const requests = [];
+  // The two services as the clients call them: Message Flow (REST JSON) and S3 (path style for an IP endpoint).
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      requests.push({ method: req.method, url: req.url, body });
+      if (req.method === 'GET' && req.url === '/messages/msg-1') {
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        res.end(original);
+      } else if (req.method === 'PUT' && req.url.startsWith('/my-bucket/')) {
+        res.writeHead(200, { etag: '"0"' });
+        res.end();
+      } else if (req.method === 'POST' && req.url === '/messages/msg-1') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
+      } else {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end('{}');
+      }
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${server.address().port}`;
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret',
+    AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: endpoint, AWS_ENDPOINT_URL_S3: endpoint,
+  });
+  try {
+    const chunks = [];
+    for await (const chunk of await getRawMessage('msg-1')) chunks.push(chunk);
+    assert.equal(Buffer.concat(chunks).toString('utf8'), original);
+
+    const { bucket, key } = await putRawMessage('msg-1', updated, { bucket: 'my-bucket' });
+    assert.equal(bucket, 'my-bucket');
+    assert.match(key, /^[a-zA-Z0-9\-/]+$/);
+    const put = requests.find((r) => r.method === 'PUT');
+    assert.equal(put.url.split('?')[0], `/my-bucket/${key}`);
+    assert.ok(put.body.includes(updated), 'the object holds the updated message');
+    const update = requests.find((r) => r.method === 'POST');
+    assert.deepEqual(JSON.parse(update.body), { content: { s3Reference: { bucket: 'my-bucket', key } } });
+  } finally {
+    process.env = saved;
+    server.close();
+  }
+});
