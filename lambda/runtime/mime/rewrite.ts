@@ -165,7 +165,10 @@ class MimeRewriter extends Transform {
           this.hdrScan = 0;
           return data;
         }
-        // The input ends inside the header block: headers only, no body.
+        // The input ends inside the header block: headers only, no body. A one-line input must be a header field.
+        if (isRoot && pos === 0 && !isFieldLine(data, 0, data.length)) {
+          throw new MimeRewriteError('NOT_MIME', `the message does not start with a header field (first line: ${JSON.stringify(data.subarray(0, Math.min(data.length, 60)).toString('latin1'))})`);
+        }
         headerEnd = data.length;
         bodyStart = data.length;
         if (!isRoot || pos < data.length) this.warn(this.hdrPath, 'the input ends inside a header block');

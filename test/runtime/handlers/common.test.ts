@@ -63,6 +63,8 @@ describe('bad input: the safe response and one log line', () => {
   const cases: [string, (id: string) => void, RegExp, string][] = [
     ['not MIME', (id) => endpoints.messageFlow.addMessage(id, 'this is not a mail message\r\n'), /not MIME/, 'MimeRewriteError'],
     ['an empty message', (id) => endpoints.messageFlow.addMessage(id, ''), /not MIME/, 'MimeRewriteError'],
+    ['one line that is not a header field, no line end', (id) => endpoints.messageFlow.addMessage(id, 'garbage without headers'), /not MIME/, 'MimeRewriteError'],
+    ['binary junk', (id) => endpoints.messageFlow.addMessage(id, Buffer.from([0, 1, 2, 255, 10, 13, 10, 0])), /not MIME/, 'MimeRewriteError'],
     ['MessageFrozen', (id) => { endpoints.messageFlow.addMessage(id, PLAIN); endpoints.messageFlow.freeze(id); }, /does not allow updating/, 'MessageFrozenError'],
     ['a message WorkMail does not hold (ResourceNotFound)', () => undefined, /no such message/, 'MessageNotFoundError'],
   ];
@@ -96,7 +98,7 @@ describe('bad input: the safe response and one log line', () => {
     const raw = event(id);
     const answer = await subjectTagHandler({ prefix: '[EXT]', bucket: BUCKET, safeAction: { type: 'DROP' }, log })(raw, context);
     expect(dispositions(raw, answer)).toEqual(everyone(raw, { type: 'DROP' }));
-    expect(entries[0]).toMatchObject({ outcome: 'safe-response', action: 'DROP' });
+    expect(entries[0]).toMatchObject({ outcome: 'safe-response', action: 'DROP', error: { name: 'MimeRewriteError', code: 'NOT_MIME' } });
   });
 
   test('a malformed event: the safe response, logged with the field at fault', async () => {
@@ -130,7 +132,7 @@ describe('bad input: the safe response and one log line', () => {
       expect(spy).toHaveBeenCalledTimes(1);
       const line = spy.mock.calls[0][0] as string;
       expect(line).not.toContain('\n');
-      expect(JSON.parse(line)).toMatchObject({ level: 'warn', handler: 'subjectTagHandler', outcome: 'safe-response', messageId: id });
+      expect(JSON.parse(line)).toMatchObject({ level: 'warn', handler: 'subjectTagHandler', outcome: 'safe-response', messageId: id, reason: 'the message is not MIME' });
     } finally {
       spy.mockRestore();
     }
