@@ -17,20 +17,8 @@ import type { MimeTransform } from '../mime/types';
 import { SyncResponse } from '../response';
 import { checkResponse } from '../validate';
 import type { WorkMailAction, WorkMailSyncResponse } from '../validate';
-
-/** One structured log entry of a ready-made handler (written as one JSON line). */
-export interface HandlerLogEntry {
-  readonly level: 'info' | 'warn' | 'error';
-  /** The factory that made the handler, e.g. `disclaimerHandler`. */
-  readonly handler: string;
-  /** What happened: `updated`, `unchanged`, `skipped`, `safe-response`, `deadline`, `dropped`, `bounced`, ... */
-  readonly outcome: string;
-  readonly messageId?: string;
-  readonly invocationId?: string;
-  /** For a safe response: the error's name and code, and its message. */
-  readonly error?: { readonly name: string; readonly code?: string; readonly message: string };
-  readonly [key: string]: unknown;
-}
+import { defaultLog, describeError, domainOf } from './log';
+import type { HandlerLogEntry } from './log';
 
 /** Options every synchronous ready-made handler takes. */
 export interface SyncHandlerOptions {
@@ -74,10 +62,6 @@ export type SyncHandler = (event: unknown, context: LambdaContextLike) => Promis
 
 export const DEFAULT_SAFE_ACTION: WorkMailAction = { type: 'DEFAULT' };
 
-export function defaultLog(entry: HandlerLogEntry): void {
-  console.log(JSON.stringify(entry));
-}
-
 /** Whether `address` is in one of `domains` or a subdomain of one, without regard to case. */
 export function inDomains(address: string, domains: readonly string[]): boolean {
   const domain = domainOf(address);
@@ -85,12 +69,6 @@ export function inDomains(address: string, domains: readonly string[]): boolean 
     const want = d.trim().toLowerCase();
     return want !== '' && (domain === want || domain.endsWith(`.${want}`));
   });
-}
-
-/** The lower-case domain of an address; '' when it has none (e.g. the empty sender of a bounce). */
-export function domainOf(address: string): string {
-  const at = address.lastIndexOf('@');
-  return at === -1 ? '' : address.slice(at + 1).trim().toLowerCase();
 }
 
 /** Why a failure gets the safe response; undefined when it must be thrown so that WorkMail retries. */
@@ -113,15 +91,6 @@ export function permanentFailure(error: unknown): string | undefined {
 }
 
 const PERMANENT_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'ValidationException', 'NoSuchBucket', 'NoContent', 'InvalidBucketName']);
-
-function describeError(error: unknown): HandlerLogEntry['error'] {
-  const e = error as { name?: unknown; code?: unknown; message?: unknown };
-  return {
-    name: typeof e?.name === 'string' ? e.name : 'Error',
-    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
-    message: typeof e?.message === 'string' ? e.message : String(error),
-  };
-}
 
 /** The safe answer: `action` for every recipient. */
 function safeResponse(action: WorkMailAction): WorkMailSyncResponse {

@@ -10,4 +10,5 @@ export type { AttachmentFilterAction, AttachmentFilterHandlerOptions } from './a
 export { metricsHandler, UNKNOWN_DIMENSION_VALUE } from './metrics';
 export type { MessageMetricDimension, MetricsHandlerOptions } from './metrics';
 export { DEFAULT_SAFE_ACTION, permanentFailure } from './common';
-export type { HandlerLogEntry, SyncHandler, SyncHandlerOptions } from './common';
+export type { SyncHandler, SyncHandlerOptions } from './common';
+export type { HandlerLogEntry } from './log';

@@ -1,7 +1,7 @@
 import { parseEvent } from '../event';
 import type { WorkMailLambdaEvent } from '../event';
-import { defaultLog, domainOf, permanentFailure } from './common';
-import type { HandlerLogEntry } from './common';
+import { defaultLog, describeError, domainOf } from './log';
+import type { HandlerLogEntry } from './log';
 
 /** The dimension sets `metricsHandler` writes, each as its own EMF line(s). */
 export type MessageMetricDimension = 'Direction' | 'SenderDomain' | 'RecipientDomain';
@@ -68,9 +68,9 @@ export function metricsHandler(options: MetricsHandlerOptions = {}): (event: unk
     } catch (error) {
       const e = input as { messageId?: unknown } | null;
       log({
-        level: 'error', handler: 'metricsHandler', outcome: 'not-counted', reason: permanentFailure(error),
+        level: 'error', handler: 'metricsHandler', outcome: 'not-counted', reason: 'the event is not a WorkMail Run Lambda event',
         ...(typeof e?.messageId === 'string' ? { messageId: e.messageId } : {}),
-        error: { name: (error as Error).name, message: (error as Error).message },
+        error: describeError(error),
       });
       return;
     }
