@@ -153,6 +153,8 @@ export function syncHandler(name: string, options: SyncHandlerOptions, body: Syn
         const chunks: Buffer[] = [];
         for await (const chunk of updated) chunks.push(chunk as Buffer);
         const { changes, warnings } = updated.report;
+        // The safe response was given already: updating the message now would contradict it.
+        if (signal.aborted) throw signal.reason;
         // Nothing changed (e.g. the Subject is tagged already): no upload, WorkMail keeps the message.
         if (changes.length > 0) await putRawMessage(event.messageId, Buffer.concat(chunks), content);
         return { changes, warnings };

@@ -51,6 +51,21 @@ describe('conditions', () => {
     expect(endpoints.messageFlow.message(unknown)!.toString('latin1')).toContain('Subject: [OUT] Plain hello');
   });
 
+  test('bucket, keyPrefix and the clients are passed on to the content calls', async () => {
+    const id = newId();
+    endpoints.messageFlow.addMessage(id, PLAIN);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { S3Client } = require('@aws-sdk/client-s3');
+    const s3 = new S3Client({ forcePathStyle: true });
+    const sent: string[] = [];
+    const s3Client: AwsSdkClient = { send: (command: any, o?: any) => (sent.push(command.constructor.name), s3.send(command, o)) };
+    await subjectTagHandler({ prefix: '[EXT]', bucket: BUCKET, keyPrefix: 'tagged/', s3Client, log: () => undefined })(event(id), context);
+    expect(sent).toEqual(['PutObjectCommand']);
+    const put = requestsFor(id).find((r) => r.operation === 'PutRawMessageContent');
+    expect(put).toMatchObject({ status: 200, body: { content: { s3Reference: { bucket: BUCKET, key: expect.stringMatching(`^tagged/${id}/`) } } } });
+    s3.destroy();
+  });
+
   test('bad options are refused when the handler is made', () => {
     expect(() => subjectTagHandler({ prefix: '[X]', directions: ['inbound' as never] })).toThrow(/directions must hold 'INBOUND' and\/or 'OUTBOUND', got \["inbound"\]/);
     expect(() => subjectTagHandler({ prefix: '[X]', safeAction: { type: 'BOUNCE', parameters: { bounceMessage: ' ' } } })).toThrow(/safeAction .* is not a valid answer: .*bounceMessage must be a non-empty/);
@@ -172,6 +187,29 @@ describe('the deadline', () => {
     const raw = event(newId());
     expect(dispositions(raw, await handler(raw, context))).toEqual(everyone(raw, { type: 'BOUNCE', parameters: { bounceMessage: 'Try later.' } }));
     expect(entries).toEqual([expect.objectContaining({ level: 'warn', outcome: 'deadline', action: 'BOUNCE' })]);
+  });
+
+  test('the message read after the deadline is not put back (the safe response was given)', async () => {
+    const id = newId();
+    endpoints.messageFlow.addMessage(id, PLAIN);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { WorkMailMessageFlowClient } = require('@aws-sdk/client-workmailmessageflow');
+    const real = new WorkMailMessageFlowClient({});
+    let read!: () => void;
+    const done = new Promise<void>((resolve) => (read = resolve));
+    const slow: AwsSdkClient = { send: async (command: any) => {
+      await new Promise((r) => setTimeout(r, 150));
+      try { return await real.send(command); } finally { read(); }
+    } };
+    const { log, entries } = logSink();
+    const answer = await subjectTagHandler({ prefix: '[EXT]', bucket: BUCKET, messageFlowClient: slow, budgetMs: 50, marginMs: 0, log })(event(id), context);
+    expect(answer).toEqual({ actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] });
+    await done;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(requestsFor(id).map((r) => r.operation)).toEqual(['GetRawMessageContent']);
+    expect(endpoints.messageFlow.message(id)).toEqual(PLAIN);
+    expect(entries.map((e) => e.outcome)).toEqual(['deadline']);
+    real.destroy();
   });
 
   test('no time left at all: the safe response at once, nothing read', async () => {
