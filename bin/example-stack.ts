@@ -13,18 +13,23 @@ export interface ExampleStackProps extends StackProps {
 /** Where `npm run build` puts the example handler's bundle. */
 export const EXAMPLE_HANDLER_DIR = path.join(__dirname, '..', 'assets', 'examples', 'subject-guard');
 
-/** Where `npm run build` puts the bundle of the example handler that updates messages. */
+/** Where `npm run build` puts the bundle of the example handler that updates messages (subjectTagHandler). */
 export const EXTERNAL_TAG_HANDLER_DIR = path.join(__dirname, '..', 'assets', 'examples', 'external-tag');
+
+/** Where `npm run build` puts the bundle of the attachment filter example (attachmentFilterHandler). */
+export const ATTACHMENT_FILTER_HANDLER_DIR = path.join(__dirname, '..', 'assets', 'examples', 'attachment-filter');
 
 /**
  * One WorkMail function, a synchronous inbound rule that lets it bounce unwanted messages, and an
  * asynchronous outbound rule that lets it count what the organization sends; and a second function, run by a
  * synchronous inbound rule, that tags the Subject of mail from outside the organization (reads and updates
- * the message through a MessageContentBucket).
+ * the message through a MessageContentBucket, `subjectTagHandler`); and a third, `attachmentFilterHandler`,
+ * that removes executable attachments from inbound mail.
  */
 export class ExampleStack extends Stack {
   public readonly handler: WorkMailFunction;
   public readonly externalTag: WorkMailFunction;
+  public readonly attachmentFilter: WorkMailFunction;
 
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
     super(scope, id, props);
@@ -72,6 +77,26 @@ export class ExampleStack extends Stack {
       ruleTimeout: Duration.minutes(30),
       ruleName: 'external-tag-inbound',
       description: 'Tag the Subject of mail from outside the organization',
+    });
+
+    this.attachmentFilter = new WorkMailFunction(this, 'AttachmentFilter', {
+      organization,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(ATTACHMENT_FILTER_HANDLER_DIR),
+      description: 'Removes executable and script attachments from inbound mail',
+      environment: { BLOCKED_EXTENSIONS: 'exe,js,vbs,bat,cmd,scr', MAX_ATTACHMENT_BYTES: String(25 * 1024 * 1024) },
+    });
+    this.attachmentFilter.grantReadMessageContent();
+    // One bucket for both functions' updated messages.
+    this.attachmentFilter.grantWriteMessageContent(this.externalTag.messageContentBucket);
+    acknowledgeMessageContentFindings(this.attachmentFilter, organization);
+    this.attachmentFilter.addInboundRule('FilterAttachments', {
+      synchronous: true,
+      fallbackAction: InboundAction.DEFAULT,
+      ruleTimeout: Duration.minutes(30),
+      ruleName: 'attachment-filter-inbound',
+      description: 'Remove executable attachments from inbound mail',
     });
   }
 }

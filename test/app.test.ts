@@ -11,11 +11,11 @@ const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
 const env = { account: '123456789012', region: 'us-east-1' };
 
 describe('example app', () => {
-  test('has two functions, their permissions, two synchronous inbound rules, an asynchronous outbound rule and one provider', () => {
+  test('has three functions, their permissions, three synchronous inbound rules, an asynchronous outbound rule and one provider', () => {
     const stack = new ExampleStack(new App(), 'Example', { organizationId: ORG_ID, env });
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::Lambda::Permission', 2);
-    template.resourceCountIs('Custom::WorkMailInboundFlowRule', 2);
+    template.resourceCountIs('AWS::Lambda::Permission', 3);
+    template.resourceCountIs('Custom::WorkMailInboundFlowRule', 3);
     template.resourceCountIs('Custom::WorkMailOutboundFlowRule', 1);
     template.hasResourceProperties('Custom::WorkMailInboundFlowRule', { Action: { Lambda: { InvocationType: 'SYNC' } } });
     template.hasResourceProperties('Custom::WorkMailOutboundFlowRule', { Action: { Lambda: { InvocationType: 'ASYNC' } } });
@@ -35,6 +35,20 @@ describe('example app', () => {
     const actions = Object.values(template.findResources('AWS::IAM::Policy'))
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement.map((st: any) => st.Action)).flat();
     expect(actions).toEqual(expect.arrayContaining(['workmailmessageflow:GetRawMessageContent', 'workmailmessageflow:PutRawMessageContent', 's3:PutObject']));
+  });
+
+  test('the attachment filter example shares the bucket, with its own read and write grants', () => {
+    const stack = new ExampleStack(new App(), 'Example', { organizationId: ORG_ID, env });
+    const template = Template.fromStack(stack);
+    const bucketId = Object.keys(template.findResources('AWS::S3::Bucket'))[0];
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { WORKMAIL_MESSAGE_CONTENT_BUCKET: { Ref: bucketId }, BLOCKED_EXTENSIONS: 'exe,js,vbs,bat,cmd,scr' } },
+    });
+    const role = stack.getLogicalId(stack.attachmentFilter.role!.node.defaultChild as any);
+    const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p: any) => p.Properties.Roles.some((r: any) => r.Ref === role)) as any;
+    expect(policy.Properties.PolicyDocument.Statement.map((st: any) => st.Action).flat())
+      .toEqual(expect.arrayContaining(['workmailmessageflow:GetRawMessageContent', 'workmailmessageflow:PutRawMessageContent', 's3:PutObject']));
+    template.hasResourceProperties('Custom::WorkMailInboundFlowRule', { Name: 'attachment-filter-inbound', Action: { Lambda: { InvocationType: 'SYNC' } } });
   });
 
   test('passes cdk-nag AwsSolutionsChecks with no unacknowledged finding', () => {

@@ -21,3 +21,4 @@ export {
 export { idempotencyOptions, idempotencyTableName } from './idempotency';
 export * from './mime';
 export * from './message-content';
+export * from './handlers';

@@ -62,6 +62,7 @@ export class MessageFlowEmulator {
   public readonly region: string;
   private readonly messages = new Map<string, Buffer>();
   private readonly frozen = new Set<string>();
+  private readonly throttled = new Set<string>();
   private readonly s3: S3Client;
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
@@ -103,6 +104,11 @@ export class MessageFlowEmulator {
     this.frozen.add(messageId);
   }
 
+  /** Fault injection: every call about this message fails with ThrottlingException (400), as under a request rate limit. */
+  public throttle(messageId: string): void {
+    this.throttled.add(messageId);
+  }
+
   public async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     this.s3.destroy();
@@ -130,6 +136,7 @@ export class MessageFlowEmulator {
       const messageId = decodeURIComponent(match[1]);
       const problem = messageIdProblem('messageId', messageId);
       if (problem) throw new ServiceError('ValidationException', `1 validation error detected: Value '${messageId}' at 'messageId' failed to satisfy constraint: ${problem}`);
+      if (this.throttled.has(messageId)) throw new ServiceError('ThrottlingException', 'Rate exceeded');
       if (operation === 'GetRawMessageContent') {
         const content = this.messages.get(messageId);
         if (!content) throw new ServiceError('ResourceNotFoundException', `Message ${messageId} not found.`, 404);

@@ -79,3 +79,39 @@ test('a handler that rewrites gets the libraries bundled, loaded on first use, a
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a metricsHandler bundle carries neither the MIME rewriting nor the SDK nor the other handlers', () => {
+  const code = bundle("import { metricsHandler } from 'cdk-workmail-lambda/runtime'; export const handler = metricsHandler();");
+  expect(code).toContain('esm/lambda/runtime/handlers/metrics.js');
+  for (const left of ['node_modules/libmime', 'node_modules/iconv-lite', '@aws-sdk/client-workmailmessageflow', 'runtime/mime/rewrite.js',
+    'runtime/message-content.js', 'handlers/common.js', 'handlers/disclaimer.js', 'handlers/attachment-filter.js']) {
+    expect(code).not.toContain(left);
+  }
+});
+
+test('a subjectTagHandler bundle gets the rewriting and runs in a plain Node process (bad input: the safe response)', () => {
+  const code = bundle(`
+    import { subjectTagHandler } from 'cdk-workmail-lambda/runtime';
+    const lines = [];
+    const content = { messageContent: require('node:stream').Readable.from([Buffer.from('not mime')]) };
+    export const handler = subjectTagHandler({ prefix: '[EXT]', messageFlowClient: { send: async () => content }, log: (e) => lines.push(e) });
+    export { lines };`);
+  expect(code).toContain('node_modules/libmime');
+  expect(code).not.toContain('handlers/attachment-filter.js');
+  expect(code).not.toContain('handlers/metrics.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-workmail-esm-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'handler.js'), code);
+    const event = { summaryVersion: '2019-07-28', envelope: { mailFrom: { address: 'a@x.example' }, recipients: [{ address: 'b@example.com' }] },
+      subject: 's', messageId: '00000000-0000-0000-0000-000000000001', flowDirection: 'INBOUND', truncated: false };
+    const out = execFileSync(process.execPath, ['-e', `
+      const m = require('./handler.js');
+      m.handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 15000 }).then((r) => process.stdout.write(JSON.stringify({ r, lines: m.lines })));`],
+    { cwd: dir, encoding: 'utf8' });
+    const { r, lines } = JSON.parse(out);
+    expect(r).toEqual({ actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] });
+    expect(lines).toEqual([expect.objectContaining({ outcome: 'safe-response', error: expect.objectContaining({ code: 'NOT_MIME' }) })]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

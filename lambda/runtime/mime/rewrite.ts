@@ -66,8 +66,11 @@ class MimeRewriter extends Transform {
   private sawRoot = false;
   /** The next header block is that of a message embedded in a message/rfc822 part. */
   private embeddedHeaders = false;
+  /** The leaf part whose body is being read, and its body bytes so far (for `inspect`). */
+  private leaf: MimePart | undefined;
+  private leafBytes = 0;
 
-  constructor(transforms: readonly MimeTransform[]) {
+  constructor(transforms: readonly MimeTransform[], private readonly observer?: PartObserver) {
     super();
     this.run = compose(...transforms).start();
   }
@@ -162,7 +165,10 @@ class MimeRewriter extends Transform {
           this.hdrScan = 0;
           return data;
         }
-        // The input ends inside the header block: headers only, no body.
+        // The input ends inside the header block: headers only, no body. A one-line input must be a header field.
+        if (isRoot && pos === 0 && !isFieldLine(data, 0, data.length)) {
+          throw new MimeRewriteError('NOT_MIME', `the message does not start with a header field (first line: ${JSON.stringify(data.subarray(0, Math.min(data.length, 60)).toString('latin1'))})`);
+        }
         headerEnd = data.length;
         bodyStart = data.length;
         if (!isRoot || pos < data.length) this.warn(this.hdrPath, 'the input ends inside a header block');
@@ -217,6 +223,12 @@ class MimeRewriter extends Transform {
       return;
     }
 
+    const descends = part.contentType === 'message/rfc822' && !/^(base64|quoted-printable)$/.test(part.transferEncoding);
+    if (!descends && this.observer) {
+      this.leaf = part;
+      this.leafBytes = 0;
+      guard(() => this.observer!.start(part));
+    }
     const decision = guard(() => this.run.part?.(part));
     if (decision?.kind === 'strip' && path.length > 0) {
       this.push(notePart(decision.note));
@@ -226,7 +238,7 @@ class MimeRewriter extends Transform {
       this.body = { kind: 'hold', part, head: head(), chunks: [], size: 0, maxBytes: decision.maxBytes, note: decision.note };
     } else if (decision?.kind === 'edit') {
       this.body = { kind: 'collect', part, headers, edit: decision.edit, chunks: [] };
-    } else if (part.contentType === 'message/rfc822' && !/^(base64|quoted-printable)$/.test(part.transferEncoding)) {
+    } else if (descends) {
       // An embedded message (a forwarded mail): its header block follows, and its parts are scanned like
       // ours, so that attachments inside it can be removed too. It ends where this part ends.
       this.push(head());
@@ -332,6 +344,7 @@ class MimeRewriter extends Transform {
 
   private bodyData(bytes: Buffer): void {
     if (bytes.length === 0) return;
+    if (this.leaf) this.leafBytes += bytes.length;
     const body = this.body;
     switch (body.kind) {
       case 'pass':
@@ -355,6 +368,11 @@ class MimeRewriter extends Transform {
   }
 
   private endBody(): void {
+    if (this.leaf) {
+      const leaf = this.leaf;
+      this.leaf = undefined;
+      guard(() => this.observer!.end(leaf, this.leafBytes));
+    }
     const body = this.body;
     this.body = { kind: 'pass' };
     if (body.kind === 'hold') {
@@ -388,7 +406,7 @@ class MimeRewriter extends Transform {
  */
 export function rewrite(input: Readable | Buffer | string, ...transforms: MimeTransform[]): RewriteStream {
   const rewriter = new MimeRewriter(transforms);
-  const source = typeof input === 'string' ? Readable.from([Buffer.from(input, 'utf8')]) : Buffer.isBuffer(input) ? Readable.from([input]) : input;
+  const source = toSource(input);
   source.on('error', (e: Error) => {
     rewriter.destroy(new MimeRewriteError('INPUT', `reading the message failed: ${e.message}`, { cause: e }));
   });
@@ -398,6 +416,84 @@ export function rewrite(input: Readable | Buffer | string, ...transforms: MimeTr
   });
   source.pipe(rewriter);
   return rewriter;
+}
+
+/** What `inspect` learns about a leaf part (not multipart): its headers, and the size of its body. */
+export interface InspectedPart extends MimePart {
+  /** Bytes of the body as transferred (still base64 or quoted-printable encoded), line ends included. */
+  readonly bodyBytes: number;
+}
+
+/** Options of `inspect`. */
+export interface InspectOptions {
+  /**
+   * Called with each leaf part's headers, before its body is read; returning true stops the scan there
+   * (the rest of the input is not read). A callback that throws makes `inspect` reject with `TRANSFORM`.
+   * @default the scan reads the whole message
+   */
+  readonly stopAt?: (part: MimePart) => boolean;
+}
+
+/** What `inspect` found. */
+export interface MimeInspection {
+  /** Every leaf part whose body was read to its end, in order (not the one the scan stopped at). */
+  readonly parts: InspectedPart[];
+  /** The part `stopAt` chose, when it chose one. */
+  readonly stoppedAt?: MimePart;
+  /** Structural defects met on the way (as in `RewriteReport.warnings`). */
+  readonly warnings: string[];
+}
+
+interface PartObserver {
+  start(part: MimePart): void;
+  end(part: MimePart, bodyBytes: number): void;
+}
+
+/** Internal: thrown by the observer to stop the scan at a part. */
+class Stop {
+  constructor(readonly part: MimePart) {}
+}
+
+/**
+ * Reads a MIME message without changing it: the same scanner as `rewrite` (headers and boundary lines
+ * parsed, bodies only counted, never decoded), for handlers that decide from the structure, e.g. "does it
+ * carry an .exe". Rejects only with `MimeRewriteError` (`NOT_MIME`, `INPUT`, `TRANSFORM`), like `rewrite`.
+ *
+ * @param input the message: a stream (e.g. from `getRawMessage`), a Buffer, or a string (encoded as UTF-8)
+ */
+export function inspect(input: Readable | Buffer | string, options: InspectOptions = {}): Promise<MimeInspection> {
+  const parts: InspectedPart[] = [];
+  const { stopAt } = options;
+  const scanner = new MimeRewriter([], {
+    start(part) {
+      if (stopAt?.(part)) throw new Stop(part);
+    },
+    end(part, bodyBytes) {
+      parts.push({ ...part, bodyBytes });
+    },
+  });
+  const source = toSource(input);
+  return new Promise<MimeInspection>((resolve, reject) => {
+    source.on('error', (e: Error) => scanner.destroy(new MimeRewriteError('INPUT', `reading the message failed: ${e.message}`, { cause: e })));
+    scanner.on('error', (e: Error) => {
+      source.unpipe(scanner);
+      source.destroy();
+      const cause = (e as { cause?: unknown }).cause;
+      if (e instanceof MimeRewriteError && e.code === 'TRANSFORM' && cause instanceof Stop) {
+        resolve({ parts, stoppedAt: cause.part, warnings: scanner.report.warnings });
+      } else {
+        reject(e);
+      }
+    });
+    scanner.on('end', () => resolve({ parts, warnings: scanner.report.warnings }));
+    // The scanner's output is the input again: dropped as it comes.
+    scanner.resume();
+    source.pipe(scanner);
+  });
+}
+
+function toSource(input: Readable | Buffer | string): Readable {
+  return typeof input === 'string' ? Readable.from([Buffer.from(input, 'utf8')]) : Buffer.isBuffer(input) ? Readable.from([input]) : input;
 }
 
 function asRewriteError(e: unknown): MimeRewriteError {

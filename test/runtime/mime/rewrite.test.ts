@@ -236,6 +236,13 @@ describe('bad input', () => {
     expect(chunks).toEqual([]);
   });
 
+  test('one line without a line end that is not a header field is not MIME; one that is a field is a header-only message', async () => {
+    await expect(collect(rewrite('garbage without headers', tagSubject('[X]')))).rejects.toMatchObject({
+      code: 'NOT_MIME', message: expect.stringMatching(/first line: "garbage without headers"/),
+    });
+    expect((await collect(rewrite('Subject: hi', tagSubject('[X]')))).toString()).toMatch(/^Subject: \[X\] hi/);
+  });
+
   test('empty input is not MIME', async () => {
     await expect(collect(rewrite(Buffer.alloc(0)))).rejects.toMatchObject({ code: 'NOT_MIME' });
   });

@@ -1,0 +1,103 @@
+import { inspect } from '../mime/rewrite';
+import type { InspectedPart } from '../mime/rewrite';
+import { stripAttachments } from '../mime/transforms';
+import type { AttachmentInfo } from '../mime/transforms';
+import type { MimePart } from '../mime/types';
+import { SyncResponse } from '../response';
+import { deliver, syncHandler } from './common';
+import type { SyncHandler, SyncHandlerOptions } from './common';
+
+/** What `attachmentFilterHandler` does with a message that carries a matching attachment. */
+export type AttachmentFilterAction = 'drop' | 'bounce' | 'strip';
+
+/** Options of `attachmentFilterHandler`. At least one of `extensions`, `contentTypes`, `maxBytes`, `when` is required. */
+export interface AttachmentFilterHandlerOptions extends SyncHandlerOptions {
+  /**
+   * `drop`: answer DROP for every recipient; `bounce`: answer BOUNCE with `bounceMessage`; both without
+   * changing the message. `strip`: remove the matching attachments (each replaced by a short note), put the
+   * message back and answer DEFAULT (needs grantWriteMessageContent()).
+   */
+  readonly action: AttachmentFilterAction;
+  /** File name extensions that match, without regard to case, with or without the dot (`exe`, `.js`). @default none */
+  readonly extensions?: readonly string[];
+  /** Content types that match, without regard to case: `application/x-msdownload`, or `type/*`. @default none */
+  readonly contentTypes?: readonly string[];
+  /**
+   * Attachments whose body as transferred (base64 is about 4/3 of the file) is larger than this many bytes
+   * match. For `drop`/`bounce` the whole message is scanned (bodies counted, not decoded); for `strip` each
+   * attachment is held back, at most this many bytes, until its size is known.
+   * @default no size limit
+   */
+  readonly maxBytes?: number;
+  /** A test of your own on the attachment's headers; true matches. @default none */
+  readonly when?: (attachment: AttachmentInfo) => boolean;
+  /**
+   * The bounce text for `bounce`.
+   * @default 'This message was not delivered because it carries an attachment the organization does not accept.'
+   */
+  readonly bounceMessage?: string;
+  /** For `strip`: the text that replaces a removed attachment. @default `The attachment "<name>" (<type>) was removed.` */
+  readonly note?: (attachment: AttachmentInfo) => string;
+}
+
+export const DEFAULT_ATTACHMENT_BOUNCE_MESSAGE = 'This message was not delivered because it carries an attachment the organization does not accept.';
+
+/**
+ * A synchronous handler that drops, bounces or strips messages with attachments of given file types or
+ * sizes. Drop and bounce only read the message (one scan: headers and boundaries parsed, bodies counted),
+ * and stop at the first attachment that matches by type. Strip rewrites it with `stripAttachments`.
+ * Attachments of forwarded messages (message/rfc822 parts) count too.
+ *
+ * @throws TypeError/RangeError at once for an unknown action, no criterion, a bad `maxBytes`, an empty
+ *   bounce message, or a `safeAction` that is not a valid answer
+ */
+export function attachmentFilterHandler(options: AttachmentFilterHandlerOptions): SyncHandler {
+  const { action, maxBytes } = options;
+  if (action !== 'drop' && action !== 'bounce' && action !== 'strip') {
+    throw new TypeError(`attachmentFilterHandler: action must be 'drop', 'bounce' or 'strip', got ${JSON.stringify(action)}`);
+  }
+  if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes >= 0)) {
+    throw new RangeError(`attachmentFilterHandler: maxBytes must be a whole number of bytes >= 0, got ${maxBytes}`);
+  }
+  const extensions = (options.extensions ?? []).map((e) => e.trim().toLowerCase().replace(/^\./, '')).filter(Boolean);
+  const contentTypes = (options.contentTypes ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean);
+  if (!extensions.length && !contentTypes.length && maxBytes === undefined && !options.when) {
+    throw new TypeError('attachmentFilterHandler: give at least one of extensions, contentTypes, maxBytes or when (nothing would match)');
+  }
+  const bounceMessage = options.bounceMessage ?? DEFAULT_ATTACHMENT_BOUNCE_MESSAGE;
+  if (action === 'bounce' && bounceMessage.trim() === '') throw new TypeError('attachmentFilterHandler: bounceMessage must not be empty');
+
+  const byType = (a: AttachmentInfo): boolean => {
+    const name = a.filename?.toLowerCase() ?? '';
+    const dot = name.lastIndexOf('.');
+    if (dot !== -1 && extensions.includes(name.slice(dot + 1).trim())) return true;
+    const type = a.contentType.toLowerCase();
+    if (contentTypes.some((t) => (t.endsWith('/*') ? type.startsWith(t.slice(0, -1)) : type === t))) return true;
+    return options.when?.(a) ?? false;
+  };
+  const info = (p: MimePart): AttachmentInfo => ({ filename: p.filename, contentType: p.contentType, size: p.size, disposition: p.disposition, path: p.path });
+  const describe = (p: MimePart | InspectedPart) => ({
+    path: p.path.join('.'), contentType: p.contentType, ...(p.filename !== undefined ? { filename: p.filename } : {}),
+    ...('bodyBytes' in p ? { bodyBytes: p.bodyBytes } : {}),
+  });
+  const strip = action === 'strip'
+    ? stripAttachments({ when: byType, ...(maxBytes !== undefined ? { maxBytes } : {}), ...(options.note ? { note: options.note } : {}) })
+    : undefined;
+
+  return syncHandler('attachmentFilterHandler', options, async (event, tools) => {
+    if (strip) {
+      const { changes, warnings } = await tools.rewriteMessage([strip]);
+      tools.log({ level: 'info', outcome: changes.length ? 'stripped' : 'unchanged', changes, ...(warnings.length ? { warnings } : {}) });
+      return deliver(event);
+    }
+    const scan = await inspect(await tools.readMessage(), { stopAt: (p) => p.isAttachment && byType(info(p)) });
+    const found = scan.stoppedAt ?? scan.parts.find((p) => p.isAttachment && maxBytes !== undefined && p.bodyBytes > maxBytes);
+    if (!found) {
+      tools.log({ level: 'info', outcome: 'delivered', attachments: scan.parts.filter((p) => p.isAttachment).length });
+      return deliver(event);
+    }
+    tools.log({ level: 'info', outcome: action === 'drop' ? 'dropped' : 'bounced', attachment: describe(found) });
+    const response = SyncResponse.forEvent(event);
+    return (action === 'drop' ? response.drop() : response.bounce(bounceMessage)).build();
+  });
+}

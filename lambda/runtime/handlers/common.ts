@@ -1,0 +1,188 @@
+/**
+ * What the ready-made handlers share: which messages they act on, the safe response and when it is given
+ * instead of an exception, the one-line log, and reading, rewriting and putting back a message.
+ */
+import type { Readable } from 'node:stream';
+import { withDeadline } from '../deadline';
+import type { LambdaContextLike } from '../deadline';
+import { WorkMailEventError, parseEvent } from '../event';
+import type { WorkMailFlowDirection, WorkMailLambdaEvent } from '../event';
+import {
+  InvalidContentLocationError, MessageContentError, MessageFrozenError, MessageNotFoundError, MessageRejectedError, getRawMessage, putRawMessage,
+} from '../message-content';
+import type { AwsSdkClient } from '../message-content';
+import { MimeRewriteError } from '../mime/errors';
+import { rewrite } from '../mime/rewrite';
+import type { MimeTransform } from '../mime/types';
+import { SyncResponse } from '../response';
+import { checkResponse } from '../validate';
+import type { WorkMailAction, WorkMailSyncResponse } from '../validate';
+import { defaultLog, describeError, domainOf } from './log';
+import type { HandlerLogEntry } from './log';
+
+/** Options every synchronous ready-made handler takes. */
+export interface SyncHandlerOptions {
+  /**
+   * The directions the handler acts on; mail of another direction is answered DEFAULT without being read.
+   * An event without `flowDirection` (older events) is acted on.
+   * @default both directions
+   */
+  readonly directions?: readonly WorkMailFlowDirection[];
+  /**
+   * The organization's own domains: mail whose envelope sender is in one of them (or a subdomain, without
+   * regard to case) is answered DEFAULT without being read.
+   * @default none (every sender)
+   */
+  readonly internalDomains?: readonly string[];
+  /**
+   * The answer for every recipient when the message cannot be handled and retrying will not help (see
+   * docs/handlers.md): not MIME, a malformed event, MessageFrozen, MessageRejected, ... and when time runs
+   * out. Must be valid for the rule's direction (MOVE_TO_JUNK and BYPASS_SPAM_CHECK are inbound only).
+   * @default { type: 'DEFAULT' } (deliver or send as usual)
+   */
+  readonly safeAction?: WorkMailAction;
+  /** WorkMail Message Flow client. @default one per Lambda environment, made on first use */
+  readonly messageFlowClient?: AwsSdkClient;
+  /** S3 client for the new content. @default one per Lambda environment, made on first use */
+  readonly s3Client?: AwsSdkClient;
+  /** Bucket for the new content. @default the WORKMAIL_MESSAGE_CONTENT_BUCKET environment variable (set by grantWriteMessageContent()) */
+  readonly bucket?: string;
+  /** Key prefix for the new content. @default 'messages/' */
+  readonly keyPrefix?: string;
+  /** WorkMail's time budget, in milliseconds (see withDeadline). @default 15000 */
+  readonly budgetMs?: number;
+  /** Time kept back from the budget for the answer, in milliseconds (see withDeadline). @default 1000 */
+  readonly marginMs?: number;
+  /** Where the log lines go. @default one JSON line per entry on stdout (console.log) */
+  readonly log?: (entry: HandlerLogEntry) => void;
+}
+
+/** A synchronous ready-made handler, as Lambda calls it. */
+export type SyncHandler = (event: unknown, context: LambdaContextLike) => Promise<WorkMailSyncResponse>;
+
+export const DEFAULT_SAFE_ACTION: WorkMailAction = { type: 'DEFAULT' };
+
+/** Whether `address` is in one of `domains` or a subdomain of one, without regard to case. */
+export function inDomains(address: string, domains: readonly string[]): boolean {
+  const domain = domainOf(address);
+  return domains.some((d) => {
+    const want = d.trim().toLowerCase();
+    return want !== '' && (domain === want || domain.endsWith(`.${want}`));
+  });
+}
+
+/** Why a failure gets the safe response; undefined when it must be thrown so that WorkMail retries. */
+export function permanentFailure(error: unknown): string | undefined {
+  if (error instanceof WorkMailEventError) return 'the event is not a WorkMail Run Lambda event';
+  if (error instanceof MimeRewriteError) {
+    // INPUT: the read from Message Flow broke off, which a retry can fix.
+    if (error.code === 'NOT_MIME') return 'the message is not MIME';
+    if (error.code === 'TRANSFORM') return 'a callback of the handler failed on this message';
+    return undefined;
+  }
+  if (error instanceof MessageFrozenError) return 'WorkMail does not allow updating this message';
+  if (error instanceof MessageRejectedError) return 'WorkMail rejected the new content';
+  if (error instanceof MessageNotFoundError) return 'WorkMail has no such message (a wrong Region or message id)';
+  if (error instanceof InvalidContentLocationError) return 'WorkMail cannot read the new content from the bucket (bucket policy or Region)';
+  if (error instanceof MessageContentError && PERMANENT_CODES.has(error.code)) return `the call was refused (${error.code}); the function's permissions or configuration must change`;
+  // putRawMessage without a bucket, or an invalid key prefix: configuration, not the message.
+  if (error instanceof TypeError && /putRawMessage|bucket|keyPrefix/.test(error.message)) return 'the handler is not configured for updating messages';
+  return undefined;
+}
+
+const PERMANENT_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'ValidationException', 'NoSuchBucket', 'NoContent', 'InvalidBucketName']);
+
+/** The safe answer: `action` for every recipient. */
+function safeResponse(action: WorkMailAction): WorkMailSyncResponse {
+  return { actions: [{ action, allRecipients: true }] };
+}
+
+/** The body of a synchronous ready-made handler: it gets a parsed event that passed the conditions. */
+export type SyncBody = (event: WorkMailLambdaEvent, tools: SyncTools) => Promise<WorkMailSyncResponse>;
+
+/** What a handler body is given. */
+export interface SyncTools {
+  readonly log: (entry: Omit<HandlerLogEntry, 'handler' | 'messageId' | 'invocationId'>) => void;
+  /** Reads the message, applies the transforms, and puts it back when they changed something. */
+  rewriteMessage(transforms: MimeTransform[]): Promise<{ changes: string[]; warnings: string[] }>;
+  /** The message as a stream. */
+  readMessage(): Promise<Readable>;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A synchronous handler: parse, conditions, body, with the safe response for permanent failures and
+ * time-outs (withDeadline). Other failures are thrown: WorkMail retries until the rule timeout.
+ */
+export function syncHandler(name: string, options: SyncHandlerOptions, body: SyncBody): SyncHandler {
+  const safeAction = options.safeAction ?? DEFAULT_SAFE_ACTION;
+  const directions = options.directions;
+  if (directions !== undefined && directions.some((d) => d !== 'INBOUND' && d !== 'OUTBOUND')) {
+    throw new TypeError(`${name}: directions must hold 'INBOUND' and/or 'OUTBOUND', got ${JSON.stringify(directions)}`);
+  }
+  const safeProblems = checkResponse(safeResponse(safeAction), 'INBOUND').problems;
+  if (safeProblems.length > 0) throw new TypeError(`${name}: safeAction ${JSON.stringify(safeAction)} is not a valid answer: ${safeProblems.map((p) => p.message).join('; ')}`);
+  const internal = options.internalDomains ?? [];
+  const log = options.log ?? defaultLog;
+  const content = { messageFlowClient: options.messageFlowClient, s3Client: options.s3Client, bucket: options.bucket, keyPrefix: options.keyPrefix };
+
+  const answerSafely = (input: unknown, outcome: string, level: HandlerLogEntry['level'], extra: Record<string, unknown>): WorkMailSyncResponse => {
+    const ids = idsOf(input);
+    log({ level, handler: name, outcome, ...ids, action: safeAction.type, ...extra });
+    return safeResponse(safeAction);
+  };
+
+  return withDeadline<unknown, WorkMailSyncResponse>(async (input, _context, signal) => {
+    let event: WorkMailLambdaEvent;
+    try {
+      event = parseEvent(input);
+    } catch (error) {
+      return answerSafely(input, 'safe-response', 'error', { reason: permanentFailure(error), error: describeError(error) });
+    }
+    const response = SyncResponse.forEvent(event);
+    if ((directions && event.flowDirection && !directions.includes(event.flowDirection)) || inDomains(event.envelope.mailFrom.address, internal)) {
+      return response.defaultAction().build();
+    }
+    const ids = { messageId: event.messageId, ...(event.invocationId ? { invocationId: event.invocationId } : {}) };
+    const tools: SyncTools = {
+      signal,
+      log: (entry) => log({ ...entry, handler: name, ...ids } as HandlerLogEntry),
+      readMessage: () => getRawMessage(event.messageId, content),
+      async rewriteMessage(transforms) {
+        const updated = rewrite(await getRawMessage(event.messageId, content), ...transforms);
+        const chunks: Buffer[] = [];
+        for await (const chunk of updated) chunks.push(chunk as Buffer);
+        const { changes, warnings } = updated.report;
+        // The safe response was given already: updating the message now would contradict it.
+        if (signal.aborted) throw signal.reason;
+        // Nothing changed (e.g. the Subject is tagged already): no upload, WorkMail keeps the message.
+        if (changes.length > 0) await putRawMessage(event.messageId, Buffer.concat(chunks), content);
+        return { changes, warnings };
+      },
+    };
+    try {
+      return await body(event, tools);
+    } catch (error) {
+      const reason = permanentFailure(error);
+      if (reason === undefined) throw error;
+      return answerSafely(input, 'safe-response', 'warn', { reason, error: describeError(error) });
+    }
+  }, {
+    onTimeout: (input) => answerSafely(input, 'deadline', 'warn', { reason: 'no answer within the time WorkMail waits' }),
+    budgetMs: options.budgetMs,
+    marginMs: options.marginMs,
+  });
+}
+
+function idsOf(input: unknown): { messageId?: string; invocationId?: string } {
+  const e = input as { messageId?: unknown; invocationId?: unknown } | null | undefined;
+  return {
+    ...(typeof e?.messageId === 'string' ? { messageId: e.messageId } : {}),
+    ...(typeof e?.invocationId === 'string' ? { invocationId: e.invocationId } : {}),
+  };
+}
+
+/** DEFAULT for every recipient, checked for the event. */
+export function deliver(event: WorkMailLambdaEvent): WorkMailSyncResponse {
+  return SyncResponse.forEvent(event).defaultAction().build();
+}

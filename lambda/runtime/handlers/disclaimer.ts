@@ -1,0 +1,28 @@
+import { addDisclaimer } from '../mime/transforms';
+import { deliver, syncHandler } from './common';
+import type { SyncHandler, SyncHandlerOptions } from './common';
+
+/** Options of `disclaimerHandler`. At least one of `text` and `html` is required. */
+export interface DisclaimerHandlerOptions extends SyncHandlerOptions {
+  /** Appended (after an empty line) to the first text/plain body part. @default no text disclaimer */
+  readonly text?: string;
+  /** Inserted before `</body>` of the first text/html body part (HTML, not escaped). @default no HTML disclaimer */
+  readonly html?: string;
+}
+
+/**
+ * A synchronous handler that adds a disclaimer to the message's first text and HTML body parts
+ * (`addDisclaimer`), puts the message back, and answers DEFAULT for every recipient.
+ * The function needs grantReadMessageContent() and grantWriteMessageContent().
+ *
+ * @throws TypeError at once when neither `text` nor `html` is given, or `safeAction` is not a valid answer
+ */
+export function disclaimerHandler(options: DisclaimerHandlerOptions): SyncHandler {
+  // Made now, so that a handler without a disclaimer fails when it is created, not on every message.
+  const transform = addDisclaimer({ text: options.text, html: options.html });
+  return syncHandler('disclaimerHandler', options, async (event, tools) => {
+    const { changes, warnings } = await tools.rewriteMessage([transform]);
+    tools.log({ level: 'info', outcome: changes.length ? 'updated' : 'unchanged', changes, ...(warnings.length ? { warnings } : {}) });
+    return deliver(event);
+  });
+}
