@@ -22,7 +22,7 @@ function block(marker: string, file = 'docs/runtime.md'): string {
 fs.mkdirSync(dir, { recursive: true });
 fs.writeFileSync(path.join(dir, 'handler.ts'), block('type-checks this block and runs it'));
 fs.writeFileSync(path.join(dir, 'handler-tests.ts'), block('runs this block against the handler above'));
-fs.writeFileSync(path.join(dir, 'readme-handler.ts'), block('## Handler toolkit', 'README.md'));
+fs.writeFileSync(path.join(dir, 'readme-handler.ts'), block("## The handler's side", 'README.md'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test("the handler and test examples of docs/runtime.md, and the README's handler toolkit example, type-check (strict)", () => {
