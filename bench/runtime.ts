@@ -18,7 +18,7 @@ import { kib, median, percentile, round, table } from './stats';
 
 const ROOT = path.join(__dirname, '..');
 /** The compiled runtime, as the package's `./runtime` export resolves (built by `npm run build`). */
-export const RUNTIME_JS = path.join(ROOT, 'lambda', 'runtime', 'index.js');
+export const RUNTIME_JS = path.join(ROOT, 'dist', 'runtime', 'index.js');
 /** The seed's example event (the WorkMail Lambda documentation), as WorkMail would send it: a JSON string. */
 const SEED_EVENT = fs.readFileSync(path.join(ROOT, 'test', 'runtime', 'fixtures', 'events', 'seed-inbound-2018-10-10.json'), 'utf8');
 
@@ -223,7 +223,7 @@ export function printOverhead(r: OverheadResult): string {
 export function printColdRequire(r: ColdRequireResult): string {
   return `require('cdk-workmail-lambda/runtime'): p50 ${r.p50Ms.toFixed(2)} ms, p95 ${r.p95Ms.toFixed(2)} ms over ${r.samples} fresh processes ` +
     `(goal < ${RUNTIME_GOALS.coldRequireMs} ms: ${met(r.p50Ms < RUNTIME_GOALS.coldRequireMs)}); ${r.loadedFiles} files, ${kib(r.loadedBytes)} loaded ` +
-    `(compiled by tsc, no source maps); a bundled handler: p50 ${r.bundleP50Ms.toFixed(2)} ms; an empty file: p50 ${r.emptyP50Ms.toFixed(2)} ms`;
+    `(one CommonJS file, dist/runtime/index.js); a bundled handler: p50 ${r.bundleP50Ms.toFixed(2)} ms; an empty file: p50 ${r.emptyP50Ms.toFixed(2)} ms`;
 }
 
 export function printBundleSize(r: BundleSizeResult): string {

@@ -58,3 +58,19 @@ await build({
   logOverride: { 'unsupported-require-call': 'silent' },
 });
 console.log(`compiled ${esmSources.length} runtime sources as ES modules into esm/`);
+
+// What Node loads for `require('cdk-workmail-lambda/runtime')` (the package's `default` export condition): the
+// runtime as one CommonJS file, packages left as require() calls. One file loads in about a third of the time
+// of the 25 files tsc writes (each is resolved, read and compiled on its own); see bench/runtime.ts.
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+await build({
+  entryPoints: [join(root, 'lambda/runtime/index.ts')],
+  outfile: join(root, 'dist/runtime/index.js'),
+  bundle: true,
+  packages: 'external',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'warning',
+});
+console.log('bundled the runtime into dist/runtime/index.js');

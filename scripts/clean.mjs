@@ -14,3 +14,4 @@ function sweep(dir) {
 }
 for (const dir of ['lib', 'lambda', 'bin']) sweep(join(root, dir));
 rmSync(join(root, 'esm'), { recursive: true, force: true });
+rmSync(join(root, 'dist'), { recursive: true, force: true });

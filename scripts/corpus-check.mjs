@@ -15,7 +15,7 @@ if (!existsSync(corpus)) {
 const require = createRequire(import.meta.url);
 const bundle = join(root, 'assets', 'examples', 'subject-guard', 'index.js');
 // The runtime toolkit's own check of a response (compiled by `npm run build`), as resolveDispositions applies it.
-const { checkResponse, parseEvent } = require(join(root, 'lambda', 'runtime', 'index.js'));
+const { checkResponse, parseEvent } = require(join(root, 'dist', 'runtime', 'index.js'));
 
 function load(blockedSubject) {
   delete require.cache[require.resolve(bundle)];

@@ -13,9 +13,11 @@ const ROOT = path.join(__dirname, '..', '..');
 const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
 
 /** Source trees compiled in place by `tsc -p tsconfig.json`: each .ts ships as .js + .d.ts. */
-const COMPILED_SOURCES = ['lib', 'lambda/rules', 'lambda/runtime'];
+const COMPILED_SOURCES = ['lib', 'lambda/rules'];
 /** Single compiled files that lib/ needs at run time or in its .d.ts. */
 const COMPILED_FILES = ['lambda/flow-rule-provider/contract'];
+/** The runtime as one CommonJS file (`./runtime` export, `default` condition; scripts/bundle.mjs). */
+const RUNTIME_BUNDLE = 'dist/runtime/index.js';
 /** The bundled provider (assets/flow-rule-provider, PROVIDER_ASSET_DIR in lib/provider.ts). */
 const PROVIDER_BUNDLE = 'assets/flow-rule-provider/index.js';
 
@@ -73,14 +75,17 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  test('holds every compiled source of lib/, lambda/rules/ and lambda/runtime/ (.js and .d.ts), the contract, the provider bundle and the LICENSE', () => {
+  test('holds every compiled source of lib/ and lambda/rules/ (.js and .d.ts), the types of lambda/runtime/, the runtime bundle, the contract, the provider bundle and the LICENSE', () => {
     const sources = COMPILED_SOURCES.flatMap(sourcesUnder);
     expect(sources).toContain('lib/index.ts');
     expect(sources).toContain('lambda/rules/index.ts');
-    expect(sources).toContain('lambda/runtime/index.ts');
+    const runtimeTypes = sourcesUnder('lambda/runtime').map((s) => s.replace(/\.ts$/, '.d.ts'));
+    expect(runtimeTypes).toContain('lambda/runtime/index.d.ts');
     const expected = [...sources.map((s) => s.replace(/\.ts$/, '')), ...COMPILED_FILES].flatMap((s) => [`${s}.js`, `${s}.d.ts`]);
-    const missing = [...expected, PROVIDER_BUNDLE, 'package.json', 'LICENSE'].filter((f) => !packed.includes(f));
+    const missing = [...expected, ...runtimeTypes, RUNTIME_BUNDLE, PROVIDER_BUNDLE, 'package.json', 'LICENSE'].filter((f) => !packed.includes(f));
     expect(missing).toEqual([]);
+    // The runtime's code ships as one file (and as ES modules in esm/): its per-file CommonJS output does not.
+    expect(packed.filter((f) => /^lambda\/runtime\/.*\.js$/.test(f))).toEqual([]);
   });
 
   test('holds no TypeScript source, test, benchmark, example or build leftover', () => {
@@ -89,7 +94,8 @@ describe('npm pack', () => {
       || /^(test|bench|bin|scripts|cdk\.out|coverage|\.bench|node_modules)\//.test(f)
       || /\.test\.|\.tgz$|\.tsbuildinfo$|^tsconfig|^jest\.config|^cdk\.json$/.test(f)
       || f.startsWith('assets/examples/')
-      || (f.startsWith('lambda/') && !COMPILED_SOURCES.some((dir) => f.startsWith(`${dir}/`)) && !COMPILED_FILES.some((c) => f === `${c}.js` || f === `${c}.d.ts`)));
+      || (f.startsWith('lambda/') && !COMPILED_SOURCES.some((dir) => f.startsWith(`${dir}/`)) && !COMPILED_FILES.some((c) => f === `${c}.js` || f === `${c}.d.ts`)
+        && !(f.startsWith('lambda/runtime/') && f.endsWith('.d.ts'))));
     expect(unwanted).toEqual([]);
   });
 
@@ -130,7 +136,7 @@ describe('npm pack', () => {
     const packageOf = (name: string) => (name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]);
     const files = new Set(packed);
     const seen = new Set<string>();
-    const queue = ['lambda/runtime/index.js', 'lambda/runtime/index.d.ts'];
+    const queue = [pkg.exports['./runtime'].default.replace(/^\.\//, ''), 'lambda/runtime/index.d.ts'];
     const packages: string[] = [];
     while (queue.length) {
       const file = queue.shift()!;
@@ -149,8 +155,8 @@ describe('npm pack', () => {
         if (next) queue.push(next);
       }
     }
-    expect(seen).toContain('lambda/rules/index.js');
-    expect(seen).toContain('lambda/runtime/mime/libs.js');
+    expect(seen).toContain('dist/runtime/index.js');
+    expect(seen).toContain('lambda/rules/index.d.ts');
     expect([...allowed]).not.toContain('aws-cdk-lib');
     expect([...allowed]).not.toContain('constructs');
     expect(packages).toEqual([]);
@@ -262,7 +268,7 @@ describe('a consumer project with the packed tarball', () => {
   });
 
   test("require('cdk-workmail-lambda/runtime') loads the packed runtime, and the package.json is exported", () => {
-    expect(fs.realpathSync(result.runtimeResolved)).toBe(fs.realpathSync(path.join(consumer, 'node_modules', 'cdk-workmail-lambda', 'lambda', 'runtime', 'index.js')));
+    expect(fs.realpathSync(result.runtimeResolved)).toBe(fs.realpathSync(path.join(consumer, 'node_modules', 'cdk-workmail-lambda', RUNTIME_BUNDLE)));
     expect(result.runtimeAnswer).toEqual({ actions: [{ action: { type: 'MOVE_TO_JUNK' }, allRecipients: true }] });
     expect(result.packageJson).toBe('cdk-workmail-lambda');
   });
@@ -291,7 +297,7 @@ describe('a consumer project with the packed tarball', () => {
 });
 
 describe('a handler project with only the packed tarball (no aws-cdk-lib, no constructs)', () => {
-  test("require('cdk-workmail-lambda/runtime') works, and loads nothing but the runtime's own files, the rules and Node built-ins", () => {
+  test("require('cdk-workmail-lambda/runtime') works, and loads nothing but the runtime's one file and Node built-ins", () => {
     const project = path.join(tmp, 'handler-only');
     const installed = path.join(project, 'node_modules', 'cdk-workmail-lambda');
     fs.mkdirSync(installed, { recursive: true });
@@ -312,7 +318,6 @@ describe('a handler project with only the packed tarball (no aws-cdk-lib, no con
     const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: project, env, encoding: 'utf8' }).trim().split('\n').pop()!);
     expect(out.api).toEqual(['function', 'function', 'function', 'function']);
     expect(out.requests.filter((r: string) => !r.startsWith('.'))).toEqual(['cdk-workmail-lambda/runtime']);
-    expect(out.loaded.every((f: string) => /^lambda\/(runtime|rules)\//.test(f))).toBe(true);
-    expect(out.loaded).toContain('lambda/rules/index.js');
+    expect(out.loaded).toEqual([RUNTIME_BUNDLE]);
   });
 });
