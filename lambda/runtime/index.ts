@@ -1,6 +1,8 @@
 /**
  * `cdk-workmail-lambda/runtime`: typed events, a checked response builder, WorkMail's handling of the
- * answer offline, and a deadline, for the code of a Run Lambda function. No dependency, no aws-cdk-lib.
+ * answer offline, and a deadline, for the code of a Run Lambda function; message content, idempotency
+ * options, streaming MIME transforms and ready-made handlers. No aws-cdk-lib. The MIME libraries and the AWS
+ * SDK clients are loaded on first use (docs/runtime.md).
  */
 export { parseEvent, WorkMailEventError } from './event';
 export type { WorkMailLambdaEvent, WorkMailAddress, WorkMailFlowDirection } from './event';
