@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { ExampleStack } from '../bin/example-stack';
+import { nagFindings } from './lib/helpers';
 
 const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
 const env = { account: '123456789012', region: 'us-east-1' };
@@ -64,21 +64,3 @@ describe('example app', () => {
     expect(nagFindings(app).join('\n')).toMatch(/AwsSolutions-IAM4[\s\S]*AwsSolutions-L1|AwsSolutions-L1[\s\S]*AwsSolutions-IAM4/);
   });
 });
-
-/** Runs AwsSolutionsChecks on the app; returns every AwsSolutions finding, errors and warnings alike. */
-function nagFindings(app: App): string[] {
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const original = console.error;
-  console.error = () => undefined; // the report is read from its file below
-  try {
-    app.synth();
-  } catch (e) {
-    if (!/ValidationFailed|validation/i.test(String((e as Error).message))) throw e;
-  } finally {
-    console.error = original;
-  }
-  const reportFile = path.join(app.outdir, 'validation-report.json');
-  if (!fs.existsSync(reportFile)) return [];
-  const report = fs.readFileSync(reportFile, 'utf-8');
-  return (report.match(/AwsSolutions-[A-Za-z0-9]+[^"]*/g) ?? []);
-}

@@ -2,11 +2,11 @@
  * The bundled attachment-filter example (assets/examples/attachment-filter, attachmentFilterHandler with
  * action 'strip') run in a plain Node process against the local Message Flow + S3 endpoints.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ATTACHMENT_FILTER_HANDLER_DIR } from '../../bin/example-stack';
 import { MessageContentEndpoints, startMessageContentEndpoints } from '../emulator/message-content-endpoints';
+import { BundledOutcome, runBundledHandler } from './run-bundled';
 
 const BUCKET = 'example-message-content';
 const mime = (name: string, type: string) => [
@@ -24,24 +24,8 @@ beforeAll(async () => {
 });
 afterAll(async () => endpoints.stop());
 
-function invoke(event: object, env: Record<string, string> = {}): Promise<{ result?: any; error?: { name: string; code?: string }; logs: any[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'handler-runner.js')], {
-      env: { ...process.env, WORKMAIL_MESSAGE_CONTENT_BUCKET: BUCKET, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    child.on('error', reject);
-    child.on('close', () => {
-      const line = out.split('\n').find((l) => l.startsWith('@@RESULT@@'));
-      if (!line) return reject(new Error(`no result; stderr: ${err}`));
-      resolve({ ...JSON.parse(line.slice('@@RESULT@@'.length)), logs: out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)) });
-    });
-    child.stdin.end(JSON.stringify({ assetDir: ATTACHMENT_FILTER_HANDLER_DIR, event }));
-  });
+function invoke(event: object, env: Record<string, string> = {}): Promise<BundledOutcome> {
+  return runBundledHandler(ATTACHMENT_FILTER_HANDLER_DIR, event, { WORKMAIL_MESSAGE_CONTENT_BUCKET: BUCKET, ...env });
 }
 
 const event = (messageId: string) => ({

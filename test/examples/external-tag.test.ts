@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EXTERNAL_TAG_HANDLER_DIR } from '../../bin/example-stack';
 import { MessageContentEndpoints, startMessageContentEndpoints } from '../emulator/message-content-endpoints';
+import { BundledOutcome, runBundledHandler } from './run-bundled';
 
 const TAG = '[EXTERNAL]';
 
@@ -17,26 +17,8 @@ describe('external-tag: the bundled handler against local WorkMail Message Flow 
   });
   afterAll(async () => endpoints.stop());
 
-  function invoke(event: object): Promise<{ result?: any; error?: { name: string; code?: string; message: string }; logs: any[] }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(__dirname, 'handler-runner.js')], {
-        env: { ...process.env, WORKMAIL_MESSAGE_CONTENT_BUCKET: BUCKET, INTERNAL_DOMAINS: 'example.com', SUBJECT_TAG: TAG },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (c) => (out += c));
-      child.stderr.on('data', (c) => (err += c));
-      child.on('error', reject);
-      child.on('close', () => {
-        const line = out.split('\n').find((l) => l.startsWith('@@RESULT@@'));
-        if (!line) return reject(new Error(`no result; stderr: ${err}`));
-        // The handler's own log lines: one JSON object per line on stdout.
-        const logs = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-        resolve({ ...JSON.parse(line.slice('@@RESULT@@'.length)), logs });
-      });
-      child.stdin.end(JSON.stringify({ assetDir: EXTERNAL_TAG_HANDLER_DIR, event }));
-    });
+  function invoke(event: object): Promise<BundledOutcome> {
+    return runBundledHandler(EXTERNAL_TAG_HANDLER_DIR, event, { WORKMAIL_MESSAGE_CONTENT_BUCKET: BUCKET, INTERNAL_DOMAINS: 'example.com', SUBJECT_TAG: TAG });
   }
 
   const event = (messageId: string, from: string) => ({

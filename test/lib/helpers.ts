@@ -1,6 +1,8 @@
+import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { IWorkMailOrganization, WorkMailFunction, WorkMailFunctionProps, WorkMailOrganization } from '../../lib';
 
 export const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
@@ -27,3 +29,20 @@ export function plainFunction(stack: Stack, id = 'Plain', props: Partial<lambda.
 }
 
 export const EXAMPLE_ASSETS = path.join(__dirname, '..', '..', 'assets');
+
+/** Runs AwsSolutionsChecks on the app; returns every AwsSolutions finding, errors and warnings alike. */
+export function nagFindings(app: App): string[] {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const original = console.error;
+  console.error = () => undefined; // the report is read from its file below
+  try {
+    app.synth();
+  } catch (e) {
+    if (!/ValidationFailed|validation/i.test(String((e as Error).message))) throw e;
+  } finally {
+    console.error = original;
+  }
+  const reportFile = path.join(app.outdir, 'validation-report.json');
+  if (!fs.existsSync(reportFile)) return [];
+  return fs.readFileSync(reportFile, 'utf-8').match(/AwsSolutions-[A-Za-z0-9]+[^"]*/g) ?? [];
+}
