@@ -27,6 +27,9 @@ export const S3_REFERENCE_KEY_PATTERN = /^[a-zA-Z0-9\-/]{1,1024}$/;
 /** RFC 5321 4.5.3.1.6: a line of text is at most 1000 octets, its CRLF included. */
 export const MAX_LINE_OCTETS = 1000;
 
+/** The same limit without the CRLF: at most 998 octets of text on a line (RFC 5322 2.1.1). */
+export const MAX_LINE_TEXT_OCTETS = MAX_LINE_OCTETS - 2;
+
 /** Header fields a message must carry (RFC 5322 3.6: the origination date and the originator). */
 export const REQUIRED_HEADERS: readonly string[] = ['date', 'from'];
 

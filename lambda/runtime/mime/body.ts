@@ -1,3 +1,4 @@
+import { MAX_LINE_TEXT_OCTETS } from '../../rules/message-content';
 import { charsets, iconv, libbase64, libqp } from './libs';
 import { buildStructured, HeaderBlock, parseStructured } from './headers';
 
@@ -70,9 +71,10 @@ function is7bitShortLines(bytes: Buffer): boolean {
     const b = bytes[i];
     if (b > 127 || b === 0) return false;
     if (b === 10) {
-      if (i - lineStart > 999) return false;
+      // The line's text and its CR (i is the LF).
+      if (i - lineStart > MAX_LINE_TEXT_OCTETS + 1) return false;
       lineStart = i + 1;
     }
   }
-  return bytes.length - lineStart <= 998;
+  return bytes.length - lineStart <= MAX_LINE_TEXT_OCTETS;
 }

@@ -1,5 +1,6 @@
 import { Readable, Transform, TransformCallback } from 'node:stream';
 import { decodeText, encodeText } from './body';
+import { MAX_LINE_OCTETS, MAX_LINE_TEXT_OCTETS } from '../../rules/message-content';
 import { MimeRewriteError } from './errors';
 import { libqp } from './libs';
 import { decodeHeaderText, foldHeader, HeaderBlock, parseStructured } from './headers';
@@ -8,8 +9,8 @@ import type { MimePart, MimeTransform, RewriteReport, TransformRun } from './typ
 
 /** A header block larger than this is not a header block (the input is not MIME, or a part is broken). */
 const HEADER_LIMIT = 256 * 1024;
-/** How far to look for the end of a boundary line (RFC 5322 lines are at most 998 bytes). */
-const LINE_LIMIT = 1000;
+/** How far to look for the end of a boundary line (a line is at most 1000 octets, its CRLF included). */
+const LINE_LIMIT = MAX_LINE_OCTETS;
 const EMPTY = Buffer.alloc(0);
 const CRLF = Buffer.from('\r\n');
 const CRLF_DASH_DASH = Buffer.from('\r\n--');
@@ -539,7 +540,7 @@ function describeForLog(part: MimePart): string {
 /** The text/plain part that stands in for a removed attachment (no trailing CRLF: the boundary line brings it). */
 function notePart(note: string): Buffer {
   const canonical = note.replace(/\r?\n/g, '\r\n');
-  const ascii = /^[\x20-\x7e\r\n\t]*$/.test(canonical) && !canonical.split('\r\n').some((l) => l.length > 998);
+  const ascii = /^[\x20-\x7e\r\n\t]*$/.test(canonical) && !canonical.split('\r\n').some((l) => l.length > MAX_LINE_TEXT_OCTETS);
   const body = ascii ? canonical : wrapQp(canonical);
   return Buffer.from(
     foldHeader('Content-Type', 'text/plain; charset=utf-8') +
