@@ -6,6 +6,7 @@
  * bounce arrives with an empty `mailFrom`, and WorkMail, not the handler, decides what an address is.
  */
 import { EVENT_SUMMARY_VERSIONS } from '../rules';
+import { WorkMailRuntimeError } from './errors';
 
 /** Direction of the email flow a rule ran on. */
 export type WorkMailFlowDirection = 'INBOUND' | 'OUTBOUND';
@@ -46,12 +47,13 @@ export interface WorkMailLambdaEvent {
 }
 
 /** The input is not a Run Lambda event this package can read; the message names the field and what was found. */
-export class WorkMailEventError extends Error {
+export class WorkMailEventError extends WorkMailRuntimeError {
   /** Path of the offending field, e.g. `envelope.recipients[2].address` (`event` for the whole input). */
   readonly path: string;
 
   constructor(path: string, message: string) {
-    super(message);
+    // The same event fails the same way on every attempt.
+    super(message, { retryable: false });
     this.name = 'WorkMailEventError';
     this.path = path;
   }

@@ -4,6 +4,8 @@
  * options, streaming MIME transforms and ready-made handlers. No aws-cdk-lib. The MIME libraries and the AWS
  * SDK clients are loaded on first use (docs/runtime.md).
  */
+export { WorkMailRuntimeError, WorkMailConfigurationError, isRetryableError } from './errors';
+export type { WorkMailRuntimeErrorOptions, WorkMailConfigurationErrorCode } from './errors';
 export { parseEvent, WorkMailEventError } from './event';
 export type { WorkMailLambdaEvent, WorkMailAddress, WorkMailFlowDirection } from './event';
 export { SyncResponse } from './response';

@@ -13,6 +13,7 @@ import { Readable } from 'node:stream';
 import {
   MESSAGE_CONTENT_BUCKET_ENV, MESSAGE_CONTENT_KEY_PREFIX, keyPrefixProblem, messageIdProblem, s3ReferenceBucketProblem,
 } from '../rules/message-content';
+import { WorkMailConfigurationError, WorkMailRuntimeError, isRetryableError } from './errors';
 
 export { MESSAGE_CONTENT_BUCKET_ENV, MESSAGE_CONTENT_KEY_PREFIX };
 
@@ -57,7 +58,7 @@ export interface StoredMessageContent {
 }
 
 /** A failure of `getRawMessage()` or `putRawMessage()`; the subclasses are the errors WorkMail documents. */
-export class MessageContentError extends Error {
+export class MessageContentError extends WorkMailRuntimeError {
   // Set literally, not from the class name, which a minifying bundler renames.
   public name = 'MessageContentError';
   /** The service's error name (`MessageFrozen`, `AccessDenied`, ...). */
@@ -65,8 +66,12 @@ export class MessageContentError extends Error {
   /** The message the call was about. */
   public readonly messageId: string;
 
-  constructor(message: string, details: { code: string; messageId: string; cause?: unknown }) {
-    super(message, { cause: details.cause });
+  /**
+   * @param details.retryable whether a later attempt can succeed
+   *   @default what `isRetryableError` says of `cause` (false without one)
+   */
+  constructor(message: string, details: { code: string; messageId: string; cause?: unknown; retryable?: boolean }) {
+    super(message, { retryable: details.retryable ?? isRetryableError(details.cause), cause: details.cause });
     this.code = details.code;
     this.messageId = details.messageId;
   }
@@ -121,7 +126,7 @@ function s3Client(given: AwsSdkClient | undefined): AwsSdkClient {
 
 function checkMessageId(messageId: string): void {
   const problem = messageIdProblem('messageId', messageId);
-  if (problem) throw new TypeError(problem);
+  if (problem) throw new WorkMailConfigurationError('INVALID_OPTION', problem);
 }
 
 /**
@@ -164,13 +169,13 @@ export async function putRawMessage(messageId: string, mime: Readable | Buffer |
   checkMessageId(messageId);
   const bucket = options.bucket ?? process.env[MESSAGE_CONTENT_BUCKET_ENV];
   if (!bucket) {
-    throw new TypeError(`putRawMessage needs a bucket: pass { bucket } or set ${MESSAGE_CONTENT_BUCKET_ENV} (WorkMailFunction.grantWriteMessageContent() sets it)`);
+    throw new WorkMailConfigurationError('MISSING_SETTING', `putRawMessage needs a bucket: pass { bucket } or set ${MESSAGE_CONTENT_BUCKET_ENV} (WorkMailFunction.grantWriteMessageContent() sets it)`);
   }
   const bucketProblem = s3ReferenceBucketProblem(options.bucket !== undefined ? 'bucket' : MESSAGE_CONTENT_BUCKET_ENV, bucket);
-  if (bucketProblem) throw new TypeError(bucketProblem);
+  if (bucketProblem) throw new WorkMailConfigurationError('INVALID_OPTION', bucketProblem);
   const keyPrefix = options.keyPrefix ?? MESSAGE_CONTENT_KEY_PREFIX;
   const prefixProblem = keyPrefixProblem('keyPrefix', keyPrefix);
-  if (prefixProblem) throw new TypeError(prefixProblem);
+  if (prefixProblem) throw new WorkMailConfigurationError('INVALID_OPTION', prefixProblem);
 
   const body = await toBuffer(mime);
   // The global Web Crypto (Node 19 and later): loading node:crypto at import would cost a cold start ~5 ms.
@@ -206,7 +211,7 @@ async function toBuffer(mime: Readable | Buffer | string): Promise<Buffer> {
     for await (const chunk of mime as Readable) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk));
     return Buffer.concat(chunks);
   }
-  throw new TypeError(`mime must be a Readable, a Buffer or a string, got ${mime === null ? 'null' : typeof mime}`);
+  throw new WorkMailConfigurationError('INVALID_OPTION', `mime must be a Readable, a Buffer or a string, got ${mime === null ? 'null' : typeof mime}`);
 }
 
 function errorName(error: unknown): string {
@@ -222,7 +227,8 @@ function errorText(error: unknown): string {
 function messageFlowError(error: unknown, messageId: string, operation: string, location?: StoredMessageContent): MessageContentError {
   const code = errorName(error);
   const said = errorText(error);
-  const details = { code, messageId, cause: error };
+  // WorkMail's documented refusals are about this message: the same call is refused again.
+  const details = { code, messageId, cause: error, retryable: false };
   switch (code) {
     case 'ResourceNotFoundException':
       return new MessageNotFoundError(
@@ -242,6 +248,6 @@ function messageFlowError(error: unknown, messageId: string, operation: string, 
         "the bucket must be in the organization's account and Region and its policy must let workmail.<region>.amazonaws.com " +
         's3:GetObject the key (MessageContentBucket does both)', details);
     default:
-      return new MessageContentError(`${operation} for message ${messageId} failed (${code}: ${said})`, details);
+      return new MessageContentError(`${operation} for message ${messageId} failed (${code}: ${said})`, { code, messageId, cause: error });
   }
 }

@@ -7,6 +7,7 @@ import {
   bounceMessageProblem, emailAddressProblem, responseActionTypes,
 } from '../rules';
 import type { ResponseActionType } from '../rules';
+import { WorkMailRuntimeError } from './errors';
 import type { WorkMailFlowDirection, WorkMailLambdaEvent } from './event';
 
 /** An action type of a synchronous response: DEFAULT, DROP, BOUNCE (both directions), MOVE_TO_JUNK, BYPASS_SPAM_CHECK (inbound). */
@@ -64,11 +65,12 @@ export interface ResponseCheck {
 }
 
 /** The response is one WorkMail would reject or only partly apply; `problems` holds every reason. */
-export class WorkMailResponseError extends Error {
+export class WorkMailResponseError extends WorkMailRuntimeError {
   readonly problems: readonly string[];
 
   constructor(problems: readonly string[]) {
-    super(problems.length === 1 ? problems[0] : `${problems.length} problems: ${problems.join('; ')}`);
+    // The code that built the answer must change; building it again gives the same answer.
+    super(problems.length === 1 ? problems[0] : `${problems.length} problems: ${problems.join('; ')}`, { retryable: false });
     this.name = 'WorkMailResponseError';
     this.problems = problems;
   }

@@ -68,7 +68,7 @@ describe('message content against local WorkMail Message Flow and s3rver, throug
   test('a message id WorkMail cannot have is refused before any request', async () => {
     const before = flow.requests.length;
     await expect(getRawMessage('Not/An-Id')).rejects.toThrow(/messageId must be 1 to 120 characters of a-z, 0-9 and '-' \(the event's messageId\), got "Not\/An-Id"/);
-    await expect(putRawMessage('', MIME, { bucket: BUCKET })).rejects.toThrow(TypeError);
+    await expect(putRawMessage('', MIME, { bucket: BUCKET })).rejects.toMatchObject({ name: 'WorkMailConfigurationError', code: 'INVALID_OPTION', retryable: false });
     expect(flow.requests.length).toBe(before);
   });
 

@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import { withDeadline } from '../deadline';
 import type { LambdaContextLike } from '../deadline';
+import { WorkMailConfigurationError } from '../errors';
 import { WorkMailEventError, parseEvent } from '../event';
 import type { WorkMailFlowDirection, WorkMailLambdaEvent } from '../event';
 import {
@@ -86,7 +87,7 @@ export function permanentFailure(error: unknown): string | undefined {
   if (error instanceof InvalidContentLocationError) return 'WorkMail cannot read the new content from the bucket (bucket policy or Region)';
   if (error instanceof MessageContentError && PERMANENT_CODES.has(error.code)) return `the call was refused (${error.code}); the function's permissions or configuration must change`;
   // putRawMessage without a bucket, or an invalid key prefix: configuration, not the message.
-  if (error instanceof TypeError && /putRawMessage|bucket|keyPrefix/.test(error.message)) return 'the handler is not configured for updating messages';
+  if (error instanceof WorkMailConfigurationError) return `the handler is not configured for this (${error.message})`;
   return undefined;
 }
 

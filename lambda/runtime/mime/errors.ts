@@ -1,3 +1,5 @@
+import { WorkMailRuntimeError, isRetryableError } from '../errors';
+
 /** Why a rewrite stopped. */
 export type MimeRewriteErrorCode =
   /** The input does not start with a header block: it is not a MIME message. */
@@ -12,11 +14,12 @@ export type MimeRewriteErrorCode =
  * message says what was wrong. Structural defects that can be carried through unchanged (a missing final
  * boundary, a truncated part, a malformed boundary line) are NOT errors: see `RewriteReport.warnings`.
  */
-export class MimeRewriteError extends Error {
+export class MimeRewriteError extends WorkMailRuntimeError {
   public readonly code: MimeRewriteErrorCode;
 
   constructor(code: MimeRewriteErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    // Only a broken read can go better next time, and only when what broke it can (a throttled or dropped read).
+    super(message, { retryable: code === 'INPUT' && (options?.cause === undefined || isRetryableError(options.cause)), cause: options?.cause });
     this.name = 'MimeRewriteError';
     this.code = code;
   }

@@ -134,7 +134,7 @@ describe('bad input: the safe response and one log line', () => {
     } finally {
       if (saved !== undefined) process.env.WORKMAIL_MESSAGE_CONTENT_BUCKET = saved;
     }
-    expect(entries[0]).toMatchObject({ outcome: 'safe-response', reason: expect.stringMatching(/not configured/), error: { name: 'TypeError' } });
+    expect(entries[0]).toMatchObject({ outcome: 'safe-response', reason: expect.stringMatching(/not configured/), error: { name: 'WorkMailConfigurationError' } });
     expect(endpoints.messageFlow.message(id)).toEqual(PLAIN);
   });
 
