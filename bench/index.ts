@@ -17,7 +17,9 @@ import * as path from 'node:path';
 import { AWS_CUSTOM_RESOURCE_HANDLER, PROVIDER_BUNDLE, coldFirstCall, coldLoad, latency } from './provider';
 import { messageContentCold } from './message-content';
 import { APP_COMMANDS, cliSynthOverhead, inProcessSynth, libraryLoad, ROOT, scale } from './synth';
-import { printBundleSize, printColdRequire, printOverhead, runtimeBundleSize, runtimeColdRequire, runtimeOverhead } from './runtime';
+import {
+  printBundleSize, printColdImport, printColdRequire, printOverhead, runtimeBundleSize, runtimeColdImport, runtimeColdRequire, runtimeOverhead,
+} from './runtime';
 import { mimeBench, printMimeBench } from './mime';
 import { kib, ms, table } from './stats';
 
@@ -127,6 +129,9 @@ async function main(): Promise<void> {
 
   await section("Runtime toolkit cold require (fresh `node -e` per sample): require('cdk-workmail-lambda/runtime')", 'runtimeColdRequire',
     () => runtimeColdRequire(N.runtimeColdSamples), printColdRequire);
+
+  await section("Runtime toolkit cold import from an ES module vs require (fresh process per sample)", 'runtimeColdImport',
+    () => runtimeColdImport(N.runtimeColdSamples), printColdImport);
 
   await section('Runtime toolkit bundled size (esbuild, minified; AWS SDK clients not counted)', 'runtimeBundle', () => runtimeBundleSize(), printBundleSize);
   await section('MIME rewrite of a 40 MB message (subject tag + disclaimer) vs. the floor and the general libraries', 'mime', () => mimeBench(N.mimeSamples), printMimeBench);
