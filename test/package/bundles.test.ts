@@ -235,6 +235,37 @@ describe.each(FORMS)('bundled by %s', (form) => {
   });
 });
 
+describe('esbuild without --external, for a handler that reads messages', () => {
+  function bundleTag(outdir: string, sdkInstalled: boolean): void {
+    buildSync({
+      entryPoints: [path.join(project, 'handlers', 'subjectTag.ts')],
+      absWorkingDir: project,
+      outfile: path.join(outdir, 'index.js'),
+      bundle: true,
+      platform: 'node',
+      // As if the project had the SDK installed: the Lambda stand-in's node_modules searched too.
+      ...(sdkInstalled ? { nodePaths: [path.join(lambdaDir, 'node_modules')] } : {}),
+      logLevel: 'error',
+    });
+  }
+
+  test('the SDK installed: bundled (evaluated at the first call), and the bundle runs where there is none', async () => {
+    const dir = path.join(bareDir, 'sdk-bundled');
+    bundleTag(dir, true);
+    const code = bundleText(dir);
+    expect(code).toContain('node_modules/@aws-sdk/client-workmailmessageflow/');
+    expect(code).not.toMatch(/import\(["']@aws-sdk\/client-workmailmessageflow["']\)/);
+    await BEHAVIOUR.subjectTag(dir);
+  });
+
+  test('the SDK not installed: no error, left to run time as if external, and loaded from the Lambda runtime', async () => {
+    const dir = path.join(lambdaDir, 'sdk-absent');
+    bundleTag(dir, false);
+    expect(bundleText(dir)).toMatch(/import\(["']@aws-sdk\/client-workmailmessageflow["']\)/);
+    await BEHAVIOUR.subjectTag(dir);
+  });
+});
+
 describe('bad input: a bundle that needs a package the function does not have', () => {
   test.each(['NodejsFunction esm', 'esbuild'] as const)('%s: a handler that reads messages, run without the SDK, answers safely and names the package to install', async (form) => {
     const dir = path.join(bareDir, 'copied', form.replace(/\W/g, '-'));
