@@ -4,7 +4,7 @@
  * Sections: synth overhead (CDK CLI and in-process, example app vs. the bare function), library load,
  * scale (1 / 50 / 200 rules), provider weight and cold load vs. aws-cdk-lib's AwsCustomResource handler,
  * Create / Update / Delete latency against the local WorkMail emulator, the runtime toolkit's
- * per-invocation overhead, cold require and bundled size (bench/runtime.ts), and MIME rewriting of a 40 MB
+ * per-invocation overhead, cold require, cold import against require, and bundled size (bench/runtime.ts), and MIME rewriting of a 40 MB
  * message vs. the plain read/copy and the general libraries (bench/mime.ts, also runnable alone).
  *
  * Environment: BENCH_CDK_CLI=<path to the cdk bin> to use another CDK CLI than node_modules/aws-cdk;
