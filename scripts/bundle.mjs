@@ -52,7 +52,6 @@ const VENDORED = ['lambda/runtime/mime/libs.ts'];
 const esmSources = ['lambda/runtime', 'lambda/rules'].flatMap((dir) => readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
   .map((f) => posix.join(dir, f.split(sep).join('/'))));
-esmSources.push('lambda/flow-rule-provider/contract.ts');
 const replaced = new Set(esmSources.filter((f) => f.endsWith('.esm.ts')).map((f) => f.replace(/\.esm\.ts$/, '.ts')));
 const esmEntries = esmSources
   .filter((f) => !replaced.has(f) && !VENDORED.includes(f))

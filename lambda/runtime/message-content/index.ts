@@ -14,8 +14,8 @@
 import { Readable } from 'node:stream';
 import {
   MESSAGE_CONTENT_BUCKET_ENV, MESSAGE_CONTENT_KEY_PREFIX, keyPrefixProblem, messageIdProblem, s3ReferenceBucketProblem,
-} from '../rules/message-content';
-import { WorkMailConfigurationError, WorkMailRuntimeError, isRetryableError } from './errors';
+} from '../../rules/message-content';
+import { WorkMailConfigurationError, WorkMailRuntimeError, isRetryableError } from '../errors';
 import { loadMessageFlowSdk, loadS3Sdk } from './load-sdk';
 import { exportOf } from './packages';
 

@@ -6,7 +6,7 @@
  * package it can resolve, leaves one that is external (or absent) to be resolved at run time, and does not stop
  * on it (esbuild does not report an unresolvable import inside `try`).
  */
-import { WorkMailConfigurationError } from './errors';
+import { WorkMailConfigurationError } from '../errors';
 
 /** The AWS SDK packages message content loads. */
 export type SdkPackage = '@aws-sdk/client-workmailmessageflow' | '@aws-sdk/client-s3';
