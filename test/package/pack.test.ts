@@ -19,7 +19,7 @@ const RUNTIME_BUNDLE = 'dist/runtime/index.js';
 /** The runtime as one ES module file, and its types (`./runtime` export, `import` condition). */
 const RUNTIME_ESM_BUNDLE = 'dist/runtime/index.mjs';
 const RUNTIME_ESM_TYPES = 'dist/runtime/index.d.mts';
-/** The bundled provider (assets/flow-rule-provider, PROVIDER_ASSET_DIR in lib/provider.ts). */
+/** The bundled provider (assets/flow-rule-provider, PROVIDER_ASSET_DIR in lib/private/provider.ts). */
 const PROVIDER_BUNDLE = 'assets/flow-rule-provider/index.js';
 
 function sourcesUnder(dir: string): string[] {
