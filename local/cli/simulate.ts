@@ -1,0 +1,1 @@
+export const simulateCommand: import("./command").Command = { summary: "", usage: "", run: async () => 0 };
