@@ -18,3 +18,9 @@ export { MessageFlowEmulator } from './endpoints/message-flow';
 export type { MessageFlowEmulatorOptions, MessageFlowRequest } from './endpoints/message-flow';
 export { S3Emulator } from './endpoints/s3';
 export type { S3EmulatorOptions, S3Object, S3ObjectSource, S3Request } from './endpoints/s3';
+export { simulateMailFlow, createMailFlowSimulator } from './simulation/simulator';
+export { SimulationInputError } from './simulation/assembly';
+export type {
+  MailFlowSimulation, MailFlowSimulator, MailFlowSimulatorOptions, SimulateMailFlowOptions, SimulateMessageOptions, SimulatedAction,
+  RecipientOutcome, RuleVerdict, SimulatedInvocation, SimulationAssumption,
+} from './simulation/types';
