@@ -12,6 +12,7 @@ import type { IWorkMailOrganization } from './organization';
 import { check, invalid, warn, WARNINGS } from './private/errors';
 import { checkSameEnvironment } from './private/environment';
 import { allowWorkMailInvoke } from './private/permission';
+import { registerForShadowCheck } from './private/shadowed-rules';
 import { flowRuleProvider } from './provider';
 
 /**
@@ -202,6 +203,7 @@ function renderFlowRule(
 
   registerName(rule, direction, organization.organizationId, ruleName);
   registerSenderPatterns(rule, organization.organizationId, senderPatterns);
+  registerForShadowCheck(rule, direction, organization.organizationId, { name: ruleName, senderPatterns, destinationPatterns, actionType: action.type });
   return { resource, ruleName };
 }
 
