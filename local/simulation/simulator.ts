@@ -115,6 +115,10 @@ class Simulator implements MailFlowSimulator {
     return this.pool.pids;
   }
 
+  public get endpoints(): LocalWorkMail['endpoints'] {
+    return this.local.endpoints;
+  }
+
   public async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -140,6 +140,8 @@ export interface MailFlowSimulator {
   simulate(message: SimulateMessageOptions): Promise<MailFlowSimulation>;
   /** The pids of the function processes now running. */
   readonly pids: readonly number[];
+  /** The local endpoints the functions are sent to (WorkMail, Message Flow, S3). */
+  readonly endpoints: { readonly workMail: string; readonly messageFlow: string; readonly s3: string };
   /** Ends the function processes and the local endpoints. */
   close(): Promise<void>;
 }
