@@ -117,7 +117,9 @@ function synthesize(command: string): string {
   });
   if (result.status !== 0 || !fs.existsSync(path.join(outdir, 'manifest.json'))) {
     fs.rmSync(outdir, { recursive: true, force: true });
-    const said = `${result.stderr ?? ''}${result.error?.message ?? ''}`.trim().split('\n').filter(Boolean).pop() ?? '';
+    // The last line that says something (not a stack frame, not Node's version footer).
+    const said = `${result.stderr ?? ''}${result.error?.message ?? ''}`.split('\n').map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('at ') && !/^Node\.js v\d/.test(l)).pop() ?? '';
     throw new UsageError(`the app command ${JSON.stringify(command)} ${result.status !== 0 ? `failed (exit ${result.status ?? result.signal})` : 'wrote no cloud assembly'}${said ? `: ${said}` : ''}`);
   }
   return outdir;
