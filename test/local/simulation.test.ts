@@ -1,9 +1,13 @@
 /** simulateMailFlow / createMailFlowSimulator on the example app and on hand-written templates. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { InboundAction, InboundFlowRule, MessageContentBucket, WorkMailOrganization } from '../../lib';
 import { createMailFlowSimulator, simulateMailFlow, type MailFlowSimulator } from '../../local';
 import {
-  MESSAGES, ORG, alive, exampleAssembly, functionResource, handWrittenAssembly, listening, removeAssemblies, ruleResource, runLambda,
+  MESSAGES, ORG, alive, exampleAssembly, functionResource, handWrittenAssembly, listening, removeAssemblies, ruleResource, runLambda, tempDir,
 } from './assemblies';
 
 afterAll(removeAssemblies);
@@ -169,4 +173,32 @@ describe('hand-written templates: matching and precedence per recipient', () => 
     expect(result.organizationId).toBe(ORG);
     expect(result.invocations[0].logs).toEqual([{ stream: 'stdout', text: 'local-bucket us-east-1 s3' }]);
   });
+});
+
+test('a NodejsFunction asset (esbuild, the AWS SDK left out as Lambda provides it) runs, reads and updates the message', async () => {
+  const outdir = tempDir();
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'Bundled', { env: { account: '123456789012', region: 'us-east-1' } });
+  const organization = WorkMailOrganization.fromOrganizationId(stack, 'Org', ORG);
+  const bucket = new MessageContentBucket(stack, 'Content', { organization });
+  const fn = new NodejsFunction(stack, 'Fn', {
+    entry: path.join(__dirname, 'fixtures', 'nodejs-function-handler.ts'),
+    runtime: lambda.Runtime.NODEJS_22_X,
+    timeout: Duration.seconds(10),
+    depsLockFilePath: path.join(__dirname, '..', '..', 'package-lock.json'),
+    projectRoot: path.join(__dirname, '..', '..'),
+    environment: { WORKMAIL_MESSAGE_CONTENT_BUCKET: bucket.bucketName },
+  });
+  new InboundFlowRule(stack, 'Rule', { organization, ruleName: 'bundled', action: InboundAction.runLambda(fn, { synchronous: true }) });
+  app.synth();
+  const result = await simulateMailFlow({ assembly: outdir, direction: 'INBOUND', recipients: ['a@example.com'], message: path.join(MESSAGES, 'invoice.eml') });
+  expect(result.invocations[0].error).toBeUndefined();
+  expect(result.recipients['a@example.com']).toMatchObject({ action: { type: 'MOVE_TO_JUNK' }, decidedBy: 'function', ruleName: 'bundled' });
+  expect(result.message.toString()).toContain('Subject: [bundled] Invoice 4711');
+  const template = JSON.parse(fs.readFileSync(path.join(outdir, 'Bundled.template.json'), 'utf8'));
+  const resource = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs22.x');
+  // No asset metadata without the cdk CLI: the simulator found the staged directory by the hash in the S3 key.
+  expect(resource.Metadata?.['aws:asset:path']).toBeUndefined();
+  const bundle = fs.readFileSync(path.join(outdir, `asset.${resource.Properties.Code.S3Key.replace('.zip', '')}`, 'index.js'), 'utf8');
+  expect(bundle).toMatch(/require\("@aws-sdk\/client-workmailmessageflow"\)/);
 });
