@@ -1,14 +1,14 @@
 import { CustomResource, Duration, IResource, Names, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
-import type { FlowDirection, FlowRuleAction, FlowRuleFields, FlowRuleLambdaAction } from '../lambda/flow-rule-provider/contract';
 import {
   actionTypeProblem, bounceMessageProblem, descriptionProblem, MAX_SENDER_PATTERNS, patternListProblems, REMEDIES,
-  RULE_NAME_LENGTH, RULE_TIMEOUT_MINUTES, ruleNameProblem, ruleTimeoutProblem, type RuleSenderPatterns, senderPatternQuotaProblem,
+  RULE_NAME_LENGTH, RULE_TIMEOUT_MINUTES, ruleNameProblem, ruleTimeoutProblem, senderPatternQuotaProblem,
   smtpGatewayNameProblem, SYNC_INVOCATION_TIMEOUT_SECONDS, synchronousDestinationsProblem, synchronousOnlyProblem,
+  type FlowDirection, type FlowRuleAction, type FlowRuleFields, type FlowRuleLambdaAction, type RuleSenderPatterns,
 } from '../lambda/rules';
 import { ActionSpec, InboundAction, OutboundAction } from './actions';
-import type { IWorkMailOrganization } from './organization';
+import type { IWorkMailOrganization } from './interfaces/organization';
 import { check, invalid, warn, WARNINGS } from './private/errors';
 import { checkSameEnvironment } from './private/environment';
 import { allowWorkMailInvoke } from './private/permission';

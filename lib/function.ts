@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { InboundAction, InboundRunLambdaOptions, OutboundAction, OutboundRunLambdaOptions } from './actions';
 import { FlowRuleOptions, InboundFlowRule, OutboundFlowRule } from './flow-rule';
 import type { IdempotencyTable } from './idempotency';
-import type { IWorkMailOrganization } from './organization';
+import type { IWorkMailOrganization } from './interfaces/organization';
 import { checkSameEnvironment } from './private/environment';
 import { useIdempotencyTable } from './private/idempotency';
 import { MessageContentBucket, grantReadMessageContent } from './message-content';

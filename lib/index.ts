@@ -1,3 +1,4 @@
+export * from './interfaces/organization';
 export * from './organization';
 export * from './actions';
 export * from './flow-rule';

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { IWorkMailOrganization } from './organization';
+import type { IWorkMailOrganization } from './interfaces/organization';
 import { check } from './private/errors';
 import {
   allowWorkMailRead, checkGranteeEnvironment, constructOf, known, messagesArn, requireOrganization,

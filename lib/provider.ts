@@ -5,7 +5,7 @@ import {
 } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { OPERATIONS, FlowDirection } from '../lambda/flow-rule-provider/contract';
+import { OPERATIONS, FlowDirection } from '../lambda/rules';
 import { invalid } from './private/errors';
 
 /** Where `npm run build` puts the bundled provider; it ships in the package. */

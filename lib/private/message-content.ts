@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { MESSAGE_CONTENT_KEY_PREFIX, contentBucketEnvironmentProblem } from '../../lambda/rules/message-content';
-import type { IWorkMailOrganization } from '../organization';
+import type { IWorkMailOrganization } from '../interfaces/organization';
 import { checkSameEnvironment } from './environment';
 import { check, invalid, warn, WARNINGS } from './errors';
 import { workMailPrincipal } from './permission';

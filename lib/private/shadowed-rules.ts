@@ -6,7 +6,7 @@
  */
 import { Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { FlowDirection } from '../../lambda/flow-rule-provider/contract';
+import type { FlowDirection } from '../../lambda/rules/contract';
 import { type MatchableRule, shadowingRule } from '../../lambda/rules/precedence';
 import { warn, WARNINGS } from './errors';
 

@@ -8,7 +8,7 @@ import type * as http from 'node:http';
 import {
   ERRORS, OPERATIONS, REQUIRED_MEMBERS, operationSchema,
   type DescribedFlowRule, type FlowDirection, type FlowRuleFields, type OperationKind,
-} from '../../lambda/flow-rule-provider/contract';
+} from '../../lambda/rules/contract';
 import { flowRuleProblems, organizationIdProblem, senderPatternQuotaProblem, type RuleSenderPatterns } from '../../lambda/rules';
 
 /** The state of an organization that serves requests; any other state answers `OrganizationStateException`. */

@@ -16,7 +16,7 @@
  * `POST /__emulator/reset`, `GET /__emulator/state`, `GET /__emulator/requests`.
  */
 import type * as http from 'node:http';
-import { ERRORS, TARGET_PREFIX, type FlowDirection } from '../../lambda/flow-rule-provider/contract';
+import { ERRORS, TARGET_PREFIX, type FlowDirection } from '../../lambda/rules/contract';
 import { organizationIdProblem } from '../../lambda/rules';
 import {
   ACTIVE, CONTENT_TYPE, OPERATION_INDEX, type Organization, ServiceError, type StoredRule, checkState, execute, header, send,

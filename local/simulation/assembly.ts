@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FlowDirection, FlowRuleAction, FlowRuleFallbackAction, FlowRuleFields } from '../../lambda/flow-rule-provider/contract';
+import type { FlowDirection, FlowRuleAction, FlowRuleFallbackAction, FlowRuleFields } from '../../lambda/rules/contract';
 import { flowRuleProblems } from '../../lambda/rules';
 import type { MatchableRule } from '../../lambda/rules/precedence';
 import { type ResolveContext, resolve } from './template';

@@ -4,7 +4,7 @@
  * (`resolveDispositions` of the runtime, with the rule's fallback action for a failure, an invalid answer, and
  * recipients the answer leaves out).
  */
-import type { FlowRuleFallbackAction } from '../../lambda/flow-rule-provider/contract';
+import type { FlowRuleFallbackAction } from '../../lambda/rules/contract';
 import { runtime } from '../private/runtime';
 import type { SimulatedRule } from './assembly';
 import type { InvocationOutcome } from './functions';

@@ -3,7 +3,7 @@ import type { InspectedPart } from '../mime/rewrite';
 import { stripAttachments } from '../mime/transforms';
 import type { AttachmentInfo } from '../mime/transforms';
 import type { MimePart } from '../mime/types';
-import { SyncResponse } from '../response';
+import { SyncResponse } from '../invocation/response';
 import { deliver, syncHandler } from './common';
 import type { SyncHandler, SyncHandlerOptions } from './common';
 
