@@ -24,6 +24,8 @@ export interface InvocationOutcome {
   readonly error?: { readonly name: string; readonly message: string };
   readonly logs: FunctionLog[];
   readonly durationMs: number;
+  /** The time inside the handler (from the call to its answer), when it answered. */
+  readonly handlerMs?: number;
   /** Whether the function's process was started for this invocation. */
   readonly cold: boolean;
 }
@@ -41,10 +43,16 @@ export interface FunctionSpec {
 
 const WORKER = path.join(__dirname, 'worker.js');
 
+interface Answer {
+  readonly payload?: string;
+  readonly handlerMs?: number;
+  readonly error?: { name: string; message: string };
+}
+
 interface Worker {
   readonly child: ChildProcess;
   readonly exited: Promise<void>;
-  pending?: { id: number; logs: FunctionLog[]; settle: (r: { payload?: string; error?: { name: string; message: string } }) => void };
+  pending?: { id: number; logs: FunctionLog[]; settle: (r: Answer) => void };
 }
 
 /** The running function processes of one simulator. */
@@ -97,7 +105,7 @@ export class FunctionPool {
     const id = this.nextId++;
     const logs: FunctionLog[] = [];
     const deadline = started + timeoutMs;
-    const answer = await new Promise<{ payload?: string; error?: { name: string; message: string } }>((resolve) => {
+    const answer = await new Promise<Answer>((resolve) => {
       const timer = setTimeout(() => {
         resolve({ error: { name: 'TimeoutError', message: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` } });
         void this.kill(key);
@@ -120,7 +128,7 @@ export class FunctionPool {
     const lines = toLines(logs);
     if (answer.error) return { error: answer.error, logs: lines, durationMs, cold };
     try {
-      return { response: JSON.parse(answer.payload ?? 'null'), logs: lines, durationMs, cold };
+      return { response: JSON.parse(answer.payload ?? 'null'), logs: lines, durationMs, handlerMs: answer.handlerMs, cold };
     } catch {
       return { error: { name: 'Runtime.MarshalError', message: 'the answer is not JSON' }, logs: lines, durationMs, cold };
     }
@@ -141,10 +149,10 @@ export class FunctionPool {
     const capture = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => worker.pending?.logs.push({ stream, text: chunk.toString('utf8') });
     child.stdout?.on('data', capture('stdout'));
     child.stderr?.on('data', capture('stderr'));
-    child.on('message', (message: { type: string; id?: number; stream?: 'stdout' | 'stderr'; text?: string; payload?: string; error?: { name: string; message: string } }) => {
+    child.on('message', (message: Answer & { type: string; id?: number; stream?: 'stdout' | 'stderr'; text?: string }) => {
       const pending = worker.pending;
       if (message.type === 'log' && pending && (message.id === undefined || message.id === pending.id)) pending.logs.push({ stream: message.stream!, text: message.text! });
-      if (message.type === 'result' && pending && (message.id === undefined || message.id === pending.id)) pending.settle({ payload: message.payload, error: message.error });
+      if (message.type === 'result' && pending && (message.id === undefined || message.id === pending.id)) pending.settle({ payload: message.payload, handlerMs: message.handlerMs, error: message.error });
     });
     child.once('exit', (code, signal) => {
       if (this.workers.get(key) === worker) this.workers.delete(key);

@@ -55,7 +55,8 @@ export async function runRule(
     ...(done && !done.error ? { response: done.response } : {}),
     ...(error ? { error } : {}),
     ...(responseProblems?.length ? { responseProblems } : {}),
-    canned: canned.has, cold: done?.cold ?? false, durationMs: done?.durationMs ?? 0, logs: done?.logs ?? [],
+    canned: canned.has, cold: done?.cold ?? false, durationMs: done?.durationMs ?? 0,
+    ...(done?.handlerMs !== undefined ? { handlerMs: Math.round(done.handlerMs * 1000) / 1000 } : {}), logs: done?.logs ?? [],
   });
   const outcomes = new Map<string, RecipientOutcome>();
   if (!synchronous) return { invocation: invocation(), outcomes, failed: error !== undefined };

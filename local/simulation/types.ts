@@ -105,7 +105,10 @@ export interface SimulatedInvocation {
   readonly canned: boolean;
   /** Whether the function's process started for this invocation. */
   readonly cold: boolean;
+  /** From the event sent to the answer received, process start included when `cold`. */
   readonly durationMs: number;
+  /** The time inside the handler, from its call to its answer (undefined when it did not answer or did not run). */
+  readonly handlerMs?: number;
   /** What the function wrote, line by line. */
   readonly logs: readonly { readonly stream: 'stdout' | 'stderr'; readonly text: string }[];
 }

@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
 interface Invoke {
@@ -96,6 +97,7 @@ async function invoke(message: Invoke): Promise<void> {
   try {
     handler ??= await load(process.env._HANDLER ?? 'index.handler');
     const h = handler;
+    const started = performance.now();
     const result = h.length >= 3
       ? await new Promise((resolve, reject) => {
         const maybe = h(message.event, context, (error, value) => (error ? reject(error) : resolve(value)));
@@ -108,7 +110,7 @@ async function invoke(message: Invoke): Promise<void> {
     } catch (error) {
       throw new Error(`Runtime.MarshalError: the answer cannot be serialized as JSON (${(error as Error).message})`);
     }
-    send({ type: 'result', id: message.id, payload });
+    send({ type: 'result', id: message.id, payload, handlerMs: performance.now() - started });
   } catch (error) {
     fail(message.id, error);
   } finally {
