@@ -12,8 +12,8 @@ import type { IWorkMailOrganization } from './interfaces/organization';
 import { check, invalid, warn, WARNINGS } from './private/errors';
 import { checkSameEnvironment } from './private/environment';
 import { allowWorkMailInvoke } from './private/permission';
+import { flowRuleProvider } from './private/provider';
 import { registerForShadowCheck } from './private/shadowed-rules';
-import { flowRuleProvider } from './provider';
 
 /**
  * An Amazon WorkMail email flow rule.
@@ -101,22 +101,36 @@ export interface OutboundFlowRuleProps extends FlowRuleOptions {
 }
 
 /**
+ * What an inbound and an outbound email flow rule have in common: the custom resource that makes the rule,
+ * its checks and its permission to run a function. Use `InboundFlowRule` or `OutboundFlowRule`.
+ */
+export abstract class FlowRuleBase extends Resource implements IFlowRule {
+  public readonly ruleId: string;
+  public readonly ruleName: string;
+  public readonly organization: IWorkMailOrganization;
+
+  /**
+   * @internal
+   * @param direction `INBOUND` or `OUTBOUND`: the rule's direction, which the action must belong to
+   */
+  protected constructor(scope: Construct, id: string, direction: FlowDirection, props: InboundFlowRuleProps | OutboundFlowRuleProps) {
+    super(scope, id);
+    this.organization = props.organization;
+    const rendered = renderFlowRule(this, direction, props, props.action._spec);
+    this.ruleName = rendered.ruleName;
+    this.ruleId = rendered.resource.getAttString('RuleId');
+  }
+}
+
+/**
  * An inbound email flow rule of an Amazon WorkMail organization: what WorkMail does with a message
  * that comes in from a matching sender to a matching recipient, such as running a Lambda function.
  *
  * @resource Custom::WorkMailInboundFlowRule
  */
-export class InboundFlowRule extends Resource implements IFlowRule {
-  public readonly ruleId: string;
-  public readonly ruleName: string;
-  public readonly organization: IWorkMailOrganization;
-
+export class InboundFlowRule extends FlowRuleBase {
   constructor(scope: Construct, id: string, props: InboundFlowRuleProps) {
-    super(scope, id);
-    this.organization = props.organization;
-    const rendered = renderFlowRule(this, 'INBOUND', props, props.action._spec);
-    this.ruleName = rendered.ruleName;
-    this.ruleId = rendered.resource.getAttString('RuleId');
+    super(scope, id, 'INBOUND', props);
   }
 }
 
@@ -126,17 +140,9 @@ export class InboundFlowRule extends Resource implements IFlowRule {
  *
  * @resource Custom::WorkMailOutboundFlowRule
  */
-export class OutboundFlowRule extends Resource implements IFlowRule {
-  public readonly ruleId: string;
-  public readonly ruleName: string;
-  public readonly organization: IWorkMailOrganization;
-
+export class OutboundFlowRule extends FlowRuleBase {
   constructor(scope: Construct, id: string, props: OutboundFlowRuleProps) {
-    super(scope, id);
-    this.organization = props.organization;
-    const rendered = renderFlowRule(this, 'OUTBOUND', props, props.action._spec);
-    this.ruleName = rendered.ruleName;
-    this.ruleId = rendered.resource.getAttString('RuleId');
+    super(scope, id, 'OUTBOUND', props);
   }
 }
 

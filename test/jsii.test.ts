@@ -43,7 +43,7 @@ describe('jsii', () => {
       'IFlowRule', 'IWorkMailOrganization', 'InboundAction', 'InboundFlowRule', 'InboundFlowRuleProps', 'InboundLambdaRuleOptions',
       'InboundRunLambdaOptions', 'OutboundAction', 'OutboundFlowRule', 'OutboundFlowRuleProps', 'OutboundLambdaRuleOptions',
       'OutboundRunLambdaOptions', 'RunLambdaOptions', 'FlowRuleOptions', 'WorkMailFunction', 'WorkMailFunctionProps', 'WorkMailOrganization',
-      'MessageContent', 'MessageContentBucket', 'MessageContentBucketProps',
+      'MessageContent', 'MessageContentBucket', 'MessageContentBucketProps', 'FlowRuleBase', 'IWorkMailFunction', 'WorkMailFunctionOptions',
     ]));
   });
 

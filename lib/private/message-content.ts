@@ -22,6 +22,21 @@ export function messagesArn(organization: IWorkMailOrganization): string {
 }
 
 /**
+ * Let `grantee` read the messages of `organization`: `workmailmessageflow:GetRawMessageContent` on
+ * `arn:<partition>:workmailmessageflow:<region>:<account>:message/<organizationId>/*` only.
+ */
+export function grantReadContent(grantee: iam.IGrantable, organization: IWorkMailOrganization): iam.Grant {
+  const scope = constructOf(grantee);
+  requireOrganization(scope, 'organization', organization);
+  checkGranteeEnvironment(scope, grantee, organization);
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['workmailmessageflow:GetRawMessageContent'],
+    resourceArns: [messagesArn(organization)],
+  });
+}
+
+/**
  * Let `fn` update the messages of `organization` through `bucket`: PutRawMessageContent on the
  * organization's messages, `s3:PutObject` under `messages/` in the bucket, WorkMail's read access in the
  * bucket policy, and the bucket name in the function's environment. Used by `WorkMailFunction`.
@@ -113,7 +128,7 @@ export function constructOf(grantee: iam.IGrantable): IConstruct {
   if (candidate.node) return candidate as IConstruct;
   const principal = grantee.grantPrincipal as Partial<IConstruct>;
   if (principal.node) return principal as IConstruct;
-  throw new Error('grantReadMessageContent: grantee must be a construct (a function or a role)');
+  throw new Error('MessageContent.grantRead: grantee must be a construct (a function or a role)');
 }
 
 export function known(env: { region: string; account: string }): { region?: string; account?: string } {

@@ -15,7 +15,7 @@ const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
 const COMPILED_SOURCES = ['lib', 'lambda/rules'];
 /** The runtime as one CommonJS file (`./runtime` export, `default` condition; scripts/bundle.mjs). */
 const RUNTIME_BUNDLE = 'dist/runtime/index.js';
-/** The bundled provider (assets/flow-rule-provider, PROVIDER_ASSET_DIR in lib/provider.ts). */
+/** The bundled provider (assets/flow-rule-provider, PROVIDER_ASSET_DIR in lib/private/provider.ts). */
 const PROVIDER_BUNDLE = 'assets/flow-rule-provider/index.js';
 
 function sourcesUnder(dir: string): string[] {
