@@ -16,9 +16,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
-import { MessageContentEndpoints, startMessageContentEndpoints } from '../emulator/message-content-endpoints';
+import { MessageContentEndpoints, startMessageContentEndpoints } from '../local/message-content-endpoints';
 import { BundledOutcome, runBundledHandler } from '../examples/run-bundled';
-import { consumerEnv, installTarball, linkPackages, packTarball, packageDependencies } from './tarball';
+import { cleanEnv, link, pack, packageDependencies, project as installedProject } from './packed';
 
 const BUCKET = 'bundled-content';
 const SDK_PACKAGES = ['@aws-sdk/client-workmailmessageflow', '@aws-sdk/client-s3'];
@@ -93,7 +93,7 @@ function synthesizeNodejsFunctions(outdir: string): void {
     }
     const template = app.synth().getStackByName('Bundles').template;
     console.log(JSON.stringify(Object.fromEntries(Object.entries(ids).map(([k, id]) => [k, template.Resources[id].Metadata['aws:asset:path']]))));`);
-  const out = execFileSync(process.execPath, ['app.js', outdir], { cwd: project, env: consumerEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync(process.execPath, ['app.js', outdir], { cwd: project, env: cleanEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const assets: Record<string, string> = JSON.parse(out.trim().split('\n').pop()!);
   for (const name of NAMES) {
     bundles['NodejsFunction cjs'][name] = path.join(outdir, assets[`${name}-cjs`]);
@@ -116,17 +116,16 @@ function plainEsbuild(name: HandlerName, outdir: string): void {
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-workmail-bundles-'));
-  const { tarball } = packTarball(tmp);
+  const { tarball } = pack(tmp);
   project = path.join(tmp, 'project');
-  fs.mkdirSync(project);
   // What `npm install cdk-workmail-lambda aws-cdk-lib constructs` and `npm install -D esbuild` give: not the SDK.
-  installTarball(tarball, project, [...packageDependencies(), 'aws-cdk-lib', 'constructs', 'esbuild']);
+  installedProject(project, tarball, [...packageDependencies(), 'aws-cdk-lib', 'constructs', 'esbuild']);
   fs.writeFileSync(path.join(project, 'package-lock.json'), JSON.stringify({ name: 'project', lockfileVersion: 3, requires: true, packages: {} }));
   fs.mkdirSync(path.join(project, 'handlers'));
   for (const name of NAMES) fs.writeFileSync(path.join(project, 'handlers', `${name}.ts`), HANDLERS[name].source);
 
   lambdaDir = path.join(tmp, 'lambda');
-  linkPackages(path.join(lambdaDir, 'node_modules'), SDK_PACKAGES);
+  link(path.join(lambdaDir, 'node_modules'), SDK_PACKAGES);
   bareDir = path.join(tmp, 'bare');
   fs.mkdirSync(bareDir);
   for (const sdk of SDK_PACKAGES) {

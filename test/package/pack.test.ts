@@ -8,8 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT, consumerEnv, installTarball, packTarball, packageDependencies } from './tarball';
-
+import { ROOT, cleanEnv, pack, packageDependencies, project } from './packed';
 const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
 
 /** Source trees compiled in place by `tsc -p tsconfig.json`: each .ts ships as .js + .d.ts. */
@@ -54,7 +53,9 @@ let packed: string[];
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-workmail-pack-'));
-  ({ tarball, files: packed } = packTarball(tmp));
+  const info = pack(tmp);
+  tarball = info.tarball;
+  packed = info.files.map((f) => f.path);
 });
 
 afterAll(() => {
@@ -102,7 +103,7 @@ describe('npm pack', () => {
 
   test('every target of the "exports" map is in the package; types before the conditions TypeScript reads, bundlers\' module before Node\'s import', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    expect(Object.keys(pkg.exports)).toEqual(['.', './runtime', './package.json']);
+    expect(Object.keys(pkg.exports)).toEqual(['.', './runtime', './testing', './package.json']);
     const targets: string[] = [];
     const collect = (target: unknown): void => {
       if (typeof target === 'string') targets.push(target);
@@ -194,7 +195,7 @@ describe('npm pack', () => {
       };
       const { handler } = require('./index.js');
       console.log(JSON.stringify({ seen, handler: typeof handler }));`;
-    const out = execFileSync(process.execPath, ['-e', script], { cwd: dir, env: consumerEnv(), encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
     expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ seen: [], handler: 'function' });
   });
 });
@@ -206,13 +207,10 @@ describe('a consumer project with the packed tarball', () => {
 
   beforeAll(() => {
     consumer = path.join(tmp, 'consumer');
-    fs.mkdirSync(consumer);
-    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({
-      name: 'consumer', version: '1.0.0', private: true,
-      dependencies: { 'aws-cdk-lib': '*', 'constructs': '*', 'cdk-workmail-lambda': `file:${tarball}` },
-    }, null, 2));
     // The peer dependencies from this checkout, without network; the package itself from the tarball.
-    installTarball(tarball, consumer, ['aws-cdk-lib', 'constructs']);
+    project(consumer, tarball, ['aws-cdk-lib', 'constructs'], {
+      dependencies: { 'aws-cdk-lib': '*', 'constructs': '*', 'cdk-workmail-lambda': `file:${tarball}` },
+    });
 
     fs.writeFileSync(path.join(consumer, 'app.js'), `
       const { App, Stack } = require('aws-cdk-lib');
@@ -254,8 +252,8 @@ describe('a consumer project with the packed tarball', () => {
       }));
     `);
     outdir = path.join(consumer, 'cdk.out');
-    // Nothing of this checkout's module paths (no NODE_PATH, no ts-node).
-    const stdout = execFileSync(process.execPath, ['app.js', outdir], { cwd: consumer, env: consumerEnv(), encoding: 'utf8' });
+    // Preserve the consumer's path for its own modules but nothing of this checkout's (no NODE_PATH, no ts-node).
+    const stdout = execFileSync(process.execPath, ['app.js', outdir], { cwd: consumer, env: cleanEnv(), encoding: 'utf8' });
     result = JSON.parse(stdout.trim().split('\n').pop()!);
   });
 
@@ -293,12 +291,12 @@ describe('a consumer project with the packed tarball', () => {
 });
 
 describe('a handler project with only the packed tarball and its dependencies (no aws-cdk-lib, no constructs, no AWS SDK)', () => {
-  let project: string;
+  let handlerOnly: string;
   let installed: string;
 
   beforeAll(() => {
-    project = path.join(tmp, 'handler-only');
-    installed = installTarball(tarball, project, packageDependencies());
+    handlerOnly = path.join(tmp, 'handler-only');
+    installed = project(handlerOnly, tarball, packageDependencies());
   });
 
   test("require('cdk-workmail-lambda/runtime') works, and loads nothing but the runtime's one file and Node built-ins", () => {
@@ -313,7 +311,7 @@ describe('a handler project with only the packed tarball and its dependencies (n
       const { parseEvent, SyncResponse, resolveDispositions, withDeadline } = require('cdk-workmail-lambda/runtime');
       const loaded = Object.keys(require.cache).map((f) => require('path').relative(${JSON.stringify(installed)}, f)).sort();
       console.log(JSON.stringify({ requests, loaded, api: [typeof parseEvent, typeof SyncResponse, typeof resolveDispositions, typeof withDeadline] }));`;
-    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: project, env: consumerEnv(), encoding: 'utf8' }).trim().split('\n').pop()!);
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: handlerOnly, env: cleanEnv(), encoding: 'utf8' }).trim().split('\n').pop()!);
     expect(out.api).toEqual(['function', 'function', 'function', 'function']);
     expect(out.requests.filter((r: string) => !r.startsWith('.'))).toEqual(['cdk-workmail-lambda/runtime']);
     expect(out.loaded).toEqual([RUNTIME_BUNDLE]);
@@ -336,7 +334,7 @@ describe('a handler project with only the packed tarball and its dependencies (n
       const noS3Client = await outcome(rt.putRawMessage('m-3', 'Subject: y\\r\\n\\r\\nb\\r\\n', { bucket: 'content-bucket', messageFlowClient: fake }));
       console.log(JSON.stringify({ resolved, rewritten: Buffer.concat(chunks).toString('latin1'), read, put, sent, noClient, noS3Client }));`;
     const args = load === 'require' ? ['-e', `(async () => { ${script} })()`] : ['--input-type=module', '-e', script];
-    return JSON.parse(execFileSync(process.execPath, args, { cwd: project, env: consumerEnv(), encoding: 'utf8' }).trim().split('\n').pop()!);
+    return JSON.parse(execFileSync(process.execPath, args, { cwd: handlerOnly, env: cleanEnv(), encoding: 'utf8' }).trim().split('\n').pop()!);
   }
 
   test.each(['require', 'import'] as const)('by %s: the one file for Node, the MIME libraries on first use, test doubles without the SDK, MISSING_PACKAGE naming the package', (load) => {
