@@ -87,6 +87,7 @@ function toCheckout(code: string, dir: string): string {
   };
   return code
     .replace(/(['"])cdk-workmail-lambda\/runtime\1/g, `'${rel('lambda/runtime')}'`)
+    .replace(/(['"])cdk-workmail-lambda\/testing\1/g, `'${rel('local')}'`)
     .replace(/(['"])cdk-workmail-lambda\1/g, `'${rel('lib')}'`);
 }
 
@@ -146,11 +147,15 @@ export function findBlock(doc: string, which: { fileName: string } | { line: num
 
 /**
  * Type errors in `files`, with this repository's strict settings (tsconfig.dev.json) except the unused-name
- * checks: an example may import more than it uses. One program for all files.
+ * checks (an example may import more than it uses), as ES modules resolved the way a bundler does (an example may
+ * `await` at the top level, as in an ES module script). One program for all files.
  */
 export function typeProblems(files: readonly string[]): string[] {
   const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.dev.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
-  const program = ts.createProgram(files as string[], { ...config.options, noUnusedLocals: false, noUnusedParameters: false, noEmit: true });
+  const program = ts.createProgram(files as string[], {
+    ...config.options, noUnusedLocals: false, noUnusedParameters: false, noEmit: true,
+    module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
+  });
   return ts.getPreEmitDiagnostics(program)
     .filter((d) => d.file && files.includes(d.file.fileName))
     .map((d) => {
