@@ -1,5 +1,5 @@
-import { inspect } from '../mime/rewrite';
-import type { InspectedPart } from '../mime/rewrite';
+import { inspect } from '../mime/inspect';
+import type { InspectedPart } from '../mime/inspect';
 import { stripAttachments } from '../mime/transforms';
 import type { AttachmentInfo } from '../mime/transforms';
 import type { MimePart } from '../mime/types';

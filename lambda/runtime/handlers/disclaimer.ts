@@ -1,4 +1,4 @@
-import { addDisclaimer } from '../mime/transforms';
+import { addDisclaimer } from '../mime/disclaimer';
 import { deliver, syncHandler } from './common';
 import type { SyncHandler, SyncHandlerOptions } from './common';
 

@@ -1,0 +1,542 @@
+/**
+ * The byte scanner under `rewrite` and `inspect`: finds header blocks and boundary lines, and hands each part
+ * and each run of body bytes to a sink. It parses only header blocks and the first bytes of candidate lines;
+ * body bytes are searched with `Buffer.indexOf('--')` (base64 has no '-') and passed on as slices.
+ *
+ * Rules it keeps (docs/mime.md, "Hostile input"):
+ * - Progress: every step consumes input or moves from a header block to its body (which then consumes);
+ *   bytes waiting for more input are kept in one growing buffer and never scanned twice, so n bytes cost O(n).
+ * - One view of the parts: a boundary line is recognised after CRLF, a bare LF or a lone CR (Python's
+ *   `email` splits lines at all three), with trailing whitespace (RFC 2046 5.1.1), for every multipart
+ *   still open around it; a line that goes on after the closing `--` is text. A multipart stays known after
+ *   its close delimiter: a later delimiter line of it starts a part again, as mailparser reads it.
+ * - Limits (`MIME_LIMITS`): deeper nesting, more parts, a longer header block or boundary fail with
+ *   `MimeRewriteError` `LIMIT`.
+ */
+import { MimeRewriteError } from './errors';
+import { HeaderBlock, parseStructured } from './headers';
+import { childProtection, describePart, PartContext, pathName } from './part';
+import type { MimePart, MimeProtection } from './types';
+
+/** The limits past which a message is refused (`MimeRewriteError` `LIMIT`) instead of read. */
+export const MIME_LIMITS = Object.freeze({
+  /** Nesting of multiparts and embedded messages (the message itself is level 0); Postfix's mime_nesting_limit is 100 too. */
+  maxDepth: 100,
+  /** Parts (header blocks) in one message, the message itself included. */
+  maxParts: 20_000,
+  /** Bytes of one header block. */
+  maxHeaderBytes: 256 * 1024,
+  /** Characters of a boundary (RFC 2046 allows 70). */
+  maxBoundaryLength: 200,
+});
+
+/** A part as the scanner hands it to the sink, before its body. */
+export interface ScannedPart {
+  readonly part: MimePart;
+  readonly headers: HeaderBlock;
+  /** The header block as it came (without its empty line). */
+  readonly raw: Buffer;
+  /** The empty line after it as it came (CRLF, LF, or empty when the block was not ended by one). */
+  readonly blank: Buffer;
+  /** Its body holds parts (a multipart with a boundary). */
+  readonly multipart: boolean;
+  /** An embedded message follows (message/rfc822 read as a message): no body bytes of its own. */
+  readonly descends: boolean;
+}
+
+/** A boundary line found in the body. */
+export interface ScannedDelimiter {
+  /** The line break before it, the line and its own line end, as they came. */
+  readonly raw: Buffer;
+  readonly boundary: string;
+  readonly close: boolean;
+  /** `raw` is `CRLF--boundary[--]CRLF` with nothing else: it can be written as it came. */
+  readonly canonical: boolean;
+  /** A line break comes before it (not so for a boundary line at the very start of a body). */
+  readonly lineBreak: boolean;
+}
+
+/**
+ * What the scanner reports to. `part` returns `'stop'` to end the scan there (nothing more is read), or
+ * `'whole'` to take an embedded message as one leaf part instead of reading into it (it is being removed).
+ */
+export interface ScanSink {
+  part(p: ScannedPart): 'stop' | 'whole' | undefined;
+  /** Bytes of the body of the part last opened (a leaf's body, or a multipart's preamble or epilogue). */
+  body(bytes: Buffer): void;
+  /** A leaf part's body ended. */
+  endLeaf(): void;
+  delimiter(d: ScannedDelimiter): void;
+  warn(path: readonly number[], what: string): void;
+}
+
+interface Frame {
+  readonly boundaries: readonly string[];
+  readonly path: readonly number[];
+  readonly depth: number;
+  readonly digest: boolean;
+  readonly embedded: boolean;
+  readonly protection?: MimeProtection;
+  children: number;
+  closed: boolean;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Bytes kept for the next chunk: one buffer that grows by doubling, with a read offset (amortised O(1) per byte). */
+class Pending {
+  private buf: Buffer = EMPTY;
+  private start = 0;
+  private end = 0;
+  get length(): number {
+    return this.end - this.start;
+  }
+  view(): Buffer {
+    return this.buf.subarray(this.start, this.end);
+  }
+  /** Keeps `bytes` (a slice of the last view, or new input) after what is kept already. */
+  append(bytes: Buffer): void {
+    if (this.end + bytes.length > this.buf.length) {
+      // Never written over: slices of the old buffer may have been handed on already.
+      const next = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.length + bytes.length, 1024));
+      this.buf.copy(next, 0, this.start, this.end);
+      this.end -= this.start;
+      this.start = 0;
+      this.buf = next;
+    }
+    bytes.copy(this.buf, this.end);
+    this.end += bytes.length;
+  }
+  /** Forgets the first `n` bytes kept. */
+  drop(n: number): void {
+    this.start += n;
+    if (this.start === this.end) this.clear();
+  }
+  clear(): void {
+    this.buf = EMPTY;
+    this.start = this.end = 0;
+  }
+}
+
+export class MimeScanner {
+  /** Steps taken and bytes looked at twice: the work the scan did, for the tests that bound it by the input size. */
+  public work = 0;
+  public normalisedLineEnds = false;
+  public stopped = false;
+  private started = false;
+  private lfMode = false;
+  private prevCR = false;
+  private mode: 'headers' | 'body' = 'headers';
+  private readonly pending = new Pending();
+  /** Where the scan of the pending bytes resumes (header lines read, a candidate line's end searched from). */
+  private resume = 0;
+  private readonly stack: Frame[] = [];
+  private readonly index = new Map<string, Frame[]>();
+  private next: PartContext & { depth: number } = { path: [], digestChild: false, inEmbeddedMessage: false, depth: 0 };
+  private sawRoot = false;
+  private parts = 0;
+  private leafOpen = false;
+  /** The body scan stands at the start of a line (after a header block or a boundary line). */
+  private atLineStart = true;
+  /** A candidate boundary line waits for its end: where its dashes are, from the start of the pending bytes. */
+  private candidate: number | undefined;
+
+  constructor(private readonly sink: ScanSink) {}
+
+  /** Scans a chunk; `final` with the last one (an empty chunk is fine). */
+  public feed(chunk: Buffer, final: boolean): void {
+    if (this.stopped) return;
+    if (!this.started) {
+      // The first line decides the line ends: a message whose header lines end in bare LF is normalised to CRLF throughout.
+      this.pending.append(chunk);
+      const head = this.pending.view();
+      const nl = head.indexOf(10);
+      if (nl === -1 && !final && head.length <= MIME_LIMITS.maxHeaderBytes) return;
+      this.started = true;
+      this.pending.clear();
+      this.lfMode = nl > 0 && head[nl - 1] !== 13;
+      this.normalisedLineEnds = this.lfMode;
+      chunk = head;
+    }
+    if (this.lfMode && chunk.length) chunk = this.normalise(chunk);
+    let data: Buffer;
+    if (this.pending.length) {
+      this.pending.append(chunk);
+      data = this.pending.view();
+    } else {
+      data = chunk;
+    }
+    let pos = 0;
+    for (;;) {
+      this.work++;
+      if (this.stopped) return;
+      const next = this.mode === 'headers' ? this.readHeaders(data, pos, final) : this.readBody(data, pos, final);
+      if (next === -1) break;
+      pos = next;
+      if (pos >= data.length && !final) break;
+      if (pos >= data.length && final && this.mode === 'body') {
+        this.readBody(data, pos, true);
+        break;
+      }
+    }
+    // What is left waits for more input: kept once, its scan resuming where it stopped.
+    const waiting = this.waitFrom;
+    this.waitFrom = -1;
+    if (waiting === -1 || final) {
+      this.pending.clear();
+    } else if (data === chunk) {
+      this.pending.clear();
+      this.pending.append(data.subarray(waiting));
+    } else {
+      this.pending.drop(waiting);
+    }
+  }
+
+  /** Set by a reader that needs more input: the offset in `data` from which bytes must be kept. */
+  private waitFrom = -1;
+
+  private wait(from: number): -1 {
+    this.waitFrom = from;
+    return -1;
+  }
+
+  private normalise(chunk: Buffer): Buffer {
+    const out: Buffer[] = [];
+    let start = 0;
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) {
+      const prev = i > 0 ? chunk[i - 1] : this.prevCR ? 13 : 0;
+      if (prev !== 13) {
+        out.push(chunk.subarray(start, i), CRLF);
+        start = i + 1;
+      }
+    }
+    this.prevCR = chunk[chunk.length - 1] === 13;
+    if (start === 0) return chunk;
+    out.push(chunk.subarray(start));
+    return Buffer.concat(out);
+  }
+
+  /** Reads a header block starting at `pos`: the offset of its body, or -1 (waiting, or the scan ended). */
+  private readHeaders(data: Buffer, pos: number, final: boolean): number {
+    const isRoot = !this.sawRoot;
+    if (isRoot && this.resume === 0 && data.length - pos >= 5 && data.toString('latin1', pos, pos + 5) === 'From ') {
+      // An mbox "From " envelope line is not part of the message (RFC 4155): dropped, so the output starts with its headers.
+      const nl = data.indexOf(10, pos);
+      if (nl === -1 && !final) return this.wait(pos);
+      this.sink.warn([], 'dropped a leading mbox "From " line');
+      pos = nl === -1 ? data.length : nl + 1;
+    }
+    let line = pos + this.resume;
+    let headerEnd = -1;
+    let bodyStart = -1;
+    for (;;) {
+      this.work++;
+      const nl = data.indexOf(10, line);
+      if (line - pos > MIME_LIMITS.maxHeaderBytes || (nl === -1 && data.length - pos > MIME_LIMITS.maxHeaderBytes)) {
+        if (isRoot) throw new MimeRewriteError('NOT_MIME', `the message does not start with a header block (no empty line within the first ${MIME_LIMITS.maxHeaderBytes} bytes)`);
+        throw new MimeRewriteError('LIMIT', `part ${pathName(this.next.path)}: its header block is longer than ${MIME_LIMITS.maxHeaderBytes} bytes (MIME_LIMITS.maxHeaderBytes)`);
+      }
+      if (nl === -1) {
+        if (!final) {
+          this.resume = line - pos;
+          return this.wait(pos);
+        }
+        // The input ends inside the header block: headers only, no body. A one-line input must be a header field.
+        if (isRoot && line === pos && !isFieldLine(data, pos, data.length)) {
+          throw new MimeRewriteError('NOT_MIME', `the message does not start with a header field (first line: ${JSON.stringify(data.subarray(pos, Math.min(data.length, pos + 60)).toString('latin1'))})`);
+        }
+        headerEnd = bodyStart = data.length;
+        if (!isRoot || line < data.length) this.sink.warn(this.next.path, 'the input ends inside a header block');
+        break;
+      }
+      const length = nl + 1 - line;
+      if (length === 1 || (length === 2 && data[line] === 13)) {
+        headerEnd = line;
+        bodyStart = nl + 1;
+        break;
+      }
+      const first = data[line];
+      if ((line > pos && (first === 32 || first === 9)) || isFieldLine(data, line, nl)) {
+        line = nl + 1;
+        continue;
+      }
+      // Not a header line and no empty line before it: the headers end here and the body starts at this line.
+      if (isRoot && line === pos) {
+        throw new MimeRewriteError('NOT_MIME', `the message does not start with a header field (first line: ${JSON.stringify(data.subarray(pos, Math.min(nl, pos + 60)).toString('latin1').replace(/\r$/, ''))})`);
+      }
+      if (line > pos) this.sink.warn(this.next.path, 'the header block is not followed by an empty line');
+      headerEnd = bodyStart = line;
+      break;
+    }
+    if (isRoot && headerEnd === pos) throw new MimeRewriteError('NOT_MIME', 'the message has no header fields');
+    this.resume = 0;
+    this.startPart(data.subarray(pos, headerEnd), data.subarray(headerEnd, bodyStart));
+    return bodyStart;
+  }
+
+  private startPart(raw: Buffer, blank: Buffer): void {
+    this.sawRoot = true;
+    const ctx = this.next;
+    if (++this.parts > MIME_LIMITS.maxParts) {
+      throw new MimeRewriteError('LIMIT', `the message has more than ${MIME_LIMITS.maxParts} parts (MIME_LIMITS.maxParts)`);
+    }
+    if (ctx.depth > MIME_LIMITS.maxDepth) {
+      throw new MimeRewriteError('LIMIT', `part ${pathName(ctx.path)} is nested ${ctx.depth} levels deep; at most ${MIME_LIMITS.maxDepth} are read (MIME_LIMITS.maxDepth)`);
+    }
+    const headers = HeaderBlock.parse(raw);
+    const part = describePart(headers, ctx);
+    this.mode = 'body';
+    this.atLineStart = true;
+    let multipart = false;
+    let descends = false;
+    let boundaries: string[] = [];
+    if (part.contentType.startsWith('multipart/')) {
+      boundaries = boundariesOf(headers);
+      multipart = boundaries.length > 0;
+      if (!multipart) this.sink.warn(ctx.path, 'multipart without a boundary parameter: passed through as a single part');
+    } else {
+      // An embedded message (a forwarded mail, a digest entry) is read as a message when it is not encoded, and
+      // when its own header block is not empty: every level down consumes at least one header line.
+      descends = part.contentType === 'message/rfc822' && !/^(base64|quoted-printable)$/.test(part.transferEncoding) && raw.length > 0;
+    }
+    const control = this.sink.part({ part, headers, raw, blank, multipart, descends });
+    if (control === 'stop') {
+      this.stopped = true;
+      return;
+    }
+    if (control === 'whole') descends = false;
+    if (multipart) {
+      this.push({ boundaries, path: ctx.path, depth: ctx.depth, digest: part.contentType === 'multipart/digest', embedded: part.inEmbeddedMessage, protection: childProtection(part), children: 0, closed: false });
+    } else if (descends) {
+      this.mode = 'headers';
+      // Inside, RFC 2045's default (text/plain) applies again, not the digest's.
+      this.next = { path: [...ctx.path, 0], digestChild: false, inEmbeddedMessage: true, protection: part.protection, depth: ctx.depth + 1 };
+    } else {
+      this.leafOpen = true;
+    }
+  }
+
+  private push(frame: Frame): void {
+    for (const b of frame.boundaries) {
+      if (b.length > MIME_LIMITS.maxBoundaryLength) {
+        throw new MimeRewriteError('LIMIT', `part ${pathName(frame.path)} has a boundary of ${b.length} characters; at most ${MIME_LIMITS.maxBoundaryLength} are read (MIME_LIMITS.maxBoundaryLength)`);
+      }
+      const frames = this.index.get(b);
+      if (frames) frames.push(frame);
+      else this.index.set(b, [frame]);
+    }
+    this.stack.push(frame);
+  }
+
+  /** Drops the frames above `keep` (their multiparts ended without a close delimiter, or with one). */
+  private truncate(keep: number): void {
+    while (this.stack.length > keep) {
+      const frame = this.stack.pop()!;
+      if (!frame.closed) this.sink.warn(frame.path, `no close delimiter for boundary ${JSON.stringify(frame.boundaries[0])}`);
+      for (const b of frame.boundaries) {
+        const frames = this.index.get(b)!;
+        frames.pop();
+        if (!frames.length) this.index.delete(b);
+      }
+    }
+  }
+
+  /** Scans body bytes from `pos` for the next boundary line: the offset after it, or -1. */
+  private readBody(data: Buffer, pos: number, final: boolean): number {
+    if (this.stack.length === 0) {
+      this.body(data.subarray(pos));
+      this.atLineStart = false;
+      if (final) this.endOfInput();
+      return -1;
+    }
+    let from = pos;
+    if (this.candidate !== undefined || this.atLineStart) {
+      // A line at `pos` that may be a boundary line: one that waited for its end, or the body's first line.
+      const dashes = pos + (this.candidate ?? 0);
+      const m = this.matchAt(data, pos, dashes, final);
+      if (m === 'more') {
+        this.candidate = dashes - pos;
+        return this.wait(pos);
+      }
+      this.candidate = undefined;
+      this.atLineStart = false;
+      if (m) return this.atDelimiter(data, pos, dashes, m);
+      from = dashes + 1;
+    }
+    for (let i = data.indexOf(DASHES, from); ; i = data.indexOf(DASHES, i + 1)) {
+      this.work++;
+      if (i === -1) {
+        // Keep back a line break (and a dash) at the end: the next chunk may start a boundary line.
+        const keep = final ? 0 : tailThatMayStartDelimiter(data, pos);
+        this.body(data.subarray(pos, data.length - keep));
+        if (final) {
+          this.endOfInput();
+          return -1;
+        }
+        if (!keep) return -1;
+        this.atLineStart = false;
+        return this.wait(data.length - keep);
+      }
+      // Dashes at `pos` are not at a line start here (a line start at `pos` was looked at above).
+      if (i <= pos) continue;
+      const b = data[i - 1];
+      if (b !== 10 && b !== 13) continue;
+      const start = b === 10 && i - 2 >= pos && data[i - 2] === 13 ? i - 2 : i - 1;
+      const m = this.matchAt(data, start, i, final);
+      if (m === 'more') {
+        this.body(data.subarray(pos, start));
+        this.candidate = i - start;
+        return this.wait(start);
+      }
+      if (m) {
+        this.body(data.subarray(pos, start));
+        return this.atDelimiter(data, start, i, m);
+      }
+    }
+  }
+
+  /**
+   * Whether the line whose dashes are at `dashes` (its line break from `start`) is a boundary line of an open
+   * (or closed, still known) multipart; 'more' when more input is needed to tell.
+   */
+  private matchAt(data: Buffer, start: number, dashes: number, final: boolean): { frame: number; close: boolean; end: number; boundary: string } | 'more' | undefined {
+    if (dashes < data.length && data[dashes] !== 45) return undefined;
+    if (data.length - dashes < 2) return final ? undefined : 'more';
+    if (data[dashes + 1] !== 45) return undefined;
+    // The line's end: CRLF, LF or a lone CR (searched from where a previous look stopped).
+    const from = Math.max(dashes + 2, start + this.resume);
+    this.resume = 0;
+    let eol = -1;
+    for (let k = from; k < data.length; k++) {
+      const c = data[k];
+      if (c === 10 || c === 13) {
+        eol = k;
+        break;
+      }
+      // Past the longest boundary, only whitespace can follow one: anything else is text, no need to read on.
+      if (c !== 32 && c !== 9 && k - dashes - 2 >= MIME_LIMITS.maxBoundaryLength + 2) return undefined;
+    }
+    this.work += 1;
+    if (eol === -1 && !final) {
+      this.resume = data.length - start;
+      return 'more';
+    }
+    let end = eol === -1 ? data.length : eol + 1;
+    if (eol !== -1 && data[eol] === 13) {
+      if (eol + 1 >= data.length && !final) {
+        this.resume = eol - start;
+        return 'more';
+      }
+      if (data[eol + 1] === 10) end = eol + 2;
+    }
+    let textEnd = eol === -1 ? data.length : eol;
+    while (textEnd > dashes + 2 && (data[textEnd - 1] === 32 || data[textEnd - 1] === 9)) textEnd--;
+    const token = data.toString('latin1', dashes + 2, textEnd);
+    let close = false;
+    let frames = this.index.get(token);
+    if (!frames && token.endsWith('--')) {
+      frames = this.index.get(token.slice(0, -2));
+      close = true;
+    }
+    if (!frames) return undefined;
+    const frame = frames[frames.length - 1];
+    return { frame: this.stack.lastIndexOf(frame), close, end, boundary: close ? token.slice(0, -2) : token };
+  }
+
+  private atDelimiter(data: Buffer, start: number, dashes: number, m: { frame: number; close: boolean; end: number; boundary: string }): number {
+    this.resume = 0;
+    this.endLeaf();
+    this.truncate(m.frame + 1);
+    const frame = this.stack[m.frame];
+    const raw = data.subarray(start, m.end);
+    const lineBreak = dashes > start;
+    const canonical = (!lineBreak || (dashes - start === 2 && data[start] === 13)) &&
+      m.end - dashes === 2 + m.boundary.length + (m.close ? 2 : 0) + 2 && data[m.end - 2] === 13 && data[m.end - 1] === 10;
+    this.sink.delimiter({ raw, boundary: m.boundary, close: m.close, canonical, lineBreak });
+    if (m.close) {
+      if (!frame.closed) frame.closed = true;
+      this.mode = 'body';
+      this.atLineStart = true;
+    } else {
+      if (frame.closed) {
+        frame.closed = false;
+        this.sink.warn(frame.path, `a part follows the close delimiter of boundary ${JSON.stringify(m.boundary)} (read as a part, as mailparser does)`);
+      }
+      this.mode = 'headers';
+      this.next = {
+        path: [...frame.path, frame.children++],
+        digestChild: frame.digest,
+        inEmbeddedMessage: frame.embedded,
+        protection: frame.protection,
+        depth: frame.depth + 1,
+      };
+    }
+    return m.end;
+  }
+
+  private body(bytes: Buffer): void {
+    if (bytes.length) this.sink.body(bytes);
+  }
+
+  private endLeaf(): void {
+    if (this.leafOpen) {
+      this.leafOpen = false;
+      this.sink.endLeaf();
+    }
+  }
+
+  private endOfInput(): void {
+    this.endLeaf();
+    for (let k = this.stack.length - 1; k >= 0; k--) {
+      const f = this.stack[k];
+      if (!f.closed) this.sink.warn(f.path, `missing final boundary ${JSON.stringify(f.boundaries[0])} (input ends inside the multipart)`);
+    }
+    this.stack.length = 0;
+    this.index.clear();
+  }
+}
+
+const CRLF = Buffer.from('\r\n');
+const DASHES = Buffer.from('--');
+
+/**
+ * Every boundary a reader could take from the Content-Type: libmime's (the first `boundary` parameter, RFC
+ * 2231 decoded) and each other `boundary=` written in it, so that a sender cannot show one reader parts the
+ * rewrite does not see.
+ */
+function boundariesOf(headers: HeaderBlock): string[] {
+  const found = new Set<string>();
+  for (const value of headers.getAll('content-type')) {
+    const parsed = parseStructured(value).params.boundary;
+    if (parsed) found.add(parsed);
+    for (const m of value.matchAll(/(?:^|[;\s])boundary\s*=\s*(?:"([^"]*)"|([^;\s"]+))/gi)) {
+      const b = m[1] ?? m[2];
+      if (b) found.add(b);
+    }
+    // Only the first Content-Type describes the part (every reader takes the first).
+    break;
+  }
+  return [...found];
+}
+
+function isFieldLine(data: Buffer, pos: number, nl: number): boolean {
+  let i = pos;
+  while (i < nl && data[i] > 32 && data[i] < 127 && data[i] !== 58) i++;
+  if (i === pos) return false;
+  while (i < nl && (data[i] === 32 || data[i] === 9)) i++;
+  return data[i] === 58;
+}
+
+/** How many bytes at the end of `data` (from `pos`) could start a boundary line: a line break, maybe one dash. */
+function tailThatMayStartDelimiter(data: Buffer, pos: number): number {
+  const n = data.length;
+  let keep = 0;
+  if (n - 1 >= pos && data[n - 1] === 45) keep = 1;
+  const b = data[n - 1 - keep];
+  if (n - 1 - keep >= pos && (b === 10 || b === 13)) {
+    keep++;
+    if (b === 10 && n - 1 - keep >= pos && data[n - 1 - keep] === 13) keep++;
+    return keep;
+  }
+  return 0;
+}
