@@ -242,3 +242,12 @@ export function encodeHeaderText(text: string): string {
   if (controls || longWord) return libmime().encodeWord(text, 'Q', 52);
   return libmime().encodeWords(text, 'Q', 52);
 }
+
+/** Whether the line `data[pos..nl)` starts with a header field name and its colon. */
+export function isFieldLine(data: Buffer, pos: number, nl: number): boolean {
+  let i = pos;
+  while (i < nl && data[i] > 32 && data[i] < 127 && data[i] !== 58) i++;
+  if (i === pos) return false;
+  while (i < nl && (data[i] === 32 || data[i] === 9)) i++;
+  return data[i] === 58;
+}

@@ -12,7 +12,7 @@ export { addDisclaimer } from './disclaimer';
 export type { DisclaimerOptions, SignedDisclaimerMode } from './disclaimer';
 export { isProtectedHeader, PROTECTED_HEADERS, setHeader, stripAttachments, tagSubject } from './transforms';
 export type { AttachmentInfo, SignedStripMode, StripAttachmentsOptions } from './transforms';
-export { MIME_LIMITS } from './scanner';
+export { MIME_LIMITS } from './scan-sink';
 export { MimeRewriteError } from './errors';
 export type { MimeRewriteErrorCode } from './errors';
 export type { MessageDecision, MimePart, MimeProtection, MimeTransform, PartDecision, RewriteReport, TransformRun } from './types';

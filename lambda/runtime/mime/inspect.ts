@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { MimeRewriteError } from './errors';
 import { asRewriteError, toSource } from './rewrite';
 import { MimeScanner } from './scanner';
-import type { ScannedPart, ScanSink } from './scanner';
+import type { ScannedPart, ScanSink } from './scan-sink';
 import { pathName } from './part';
 import type { MimePart } from './types';
 

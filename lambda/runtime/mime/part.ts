@@ -69,3 +69,23 @@ export function pathName(path: readonly number[]): string {
 export function describeForLog(part: Pick<MimePart, 'contentType' | 'filename'>): string {
   return `${part.contentType}${part.filename !== undefined ? ` ${JSON.stringify(part.filename)}` : ''}`;
 }
+
+/**
+ * Every boundary a reader could take from the Content-Type: libmime's (the first `boundary` parameter, RFC
+ * 2231 decoded) and each other `boundary=` written in it, so that a sender cannot show one reader parts the
+ * rewrite does not see.
+ */
+export function boundariesOf(headers: HeaderBlock): string[] {
+  const found = new Set<string>();
+  for (const value of headers.getAll('content-type')) {
+    const parsed = parseStructured(value).params.boundary;
+    if (parsed) found.add(parsed);
+    for (const m of value.matchAll(/(?:^|[;\s])boundary\s*=\s*(?:"([^"]*)"|([^;\s"]+))/gi)) {
+      const b = m[1] ?? m[2];
+      if (b) found.add(b);
+    }
+    // Only the first Content-Type describes the part (every reader takes the first).
+    break;
+  }
+  return [...found];
+}

@@ -13,62 +13,14 @@
  * - Limits (`MIME_LIMITS`): deeper nesting, more parts, a longer header block or boundary fail with
  *   `MimeRewriteError` `LIMIT`.
  */
+import { LfToCrlf } from './conform';
 import { MimeRewriteError } from './errors';
-import { HeaderBlock, parseStructured } from './headers';
-import { childProtection, describePart, PartContext, pathName } from './part';
-import type { MimePart, MimeProtection } from './types';
-
-/** The limits past which a message is refused (`MimeRewriteError` `LIMIT`) instead of read. */
-export const MIME_LIMITS = Object.freeze({
-  /** Nesting of multiparts and embedded messages (the message itself is level 0); Postfix's mime_nesting_limit is 100 too. */
-  maxDepth: 100,
-  /** Parts (header blocks) in one message, the message itself included. */
-  maxParts: 20_000,
-  /** Bytes of one header block. */
-  maxHeaderBytes: 256 * 1024,
-  /** Characters of a boundary (RFC 2046 allows 70). */
-  maxBoundaryLength: 200,
-});
-
-/** A part as the scanner hands it to the sink, before its body. */
-export interface ScannedPart {
-  readonly part: MimePart;
-  readonly headers: HeaderBlock;
-  /** The header block as it came (without its empty line). */
-  readonly raw: Buffer;
-  /** The empty line after it as it came (CRLF, LF, or empty when the block was not ended by one). */
-  readonly blank: Buffer;
-  /** Its body holds parts (a multipart with a boundary). */
-  readonly multipart: boolean;
-  /** An embedded message follows (message/rfc822 read as a message): no body bytes of its own. */
-  readonly descends: boolean;
-}
-
-/** A boundary line found in the body. */
-export interface ScannedDelimiter {
-  /** The line break before it, the line and its own line end, as they came. */
-  readonly raw: Buffer;
-  readonly boundary: string;
-  readonly close: boolean;
-  /** `raw` is `CRLF--boundary[--]CRLF` with nothing else: it can be written as it came. */
-  readonly canonical: boolean;
-  /** A line break comes before it (not so for a boundary line at the very start of a body). */
-  readonly lineBreak: boolean;
-}
-
-/**
- * What the scanner reports to. `part` returns `'stop'` to end the scan there (nothing more is read), or
- * `'whole'` to take an embedded message as one leaf part instead of reading into it (it is being removed).
- */
-export interface ScanSink {
-  part(p: ScannedPart): 'stop' | 'whole' | undefined;
-  /** Bytes of the body of the part last opened (a leaf's body, or a multipart's preamble or epilogue). */
-  body(bytes: Buffer): void;
-  /** A leaf part's body ended. */
-  endLeaf(): void;
-  delimiter(d: ScannedDelimiter): void;
-  warn(path: readonly number[], what: string): void;
-}
+import { HeaderBlock, isFieldLine } from './headers';
+import { boundariesOf, childProtection, describePart, PartContext, pathName } from './part';
+import { Pending, tailThatMayStartDelimiter } from './pending';
+import { MIME_LIMITS } from './scan-sink';
+import type { ScanSink } from './scan-sink';
+import type { MimeProtection } from './types';
 
 interface Frame {
   readonly boundaries: readonly string[];
@@ -81,43 +33,6 @@ interface Frame {
   closed: boolean;
 }
 
-const EMPTY = Buffer.alloc(0);
-
-/** Bytes kept for the next chunk: one buffer that grows by doubling, with a read offset (amortised O(1) per byte). */
-class Pending {
-  private buf: Buffer = EMPTY;
-  private start = 0;
-  private end = 0;
-  get length(): number {
-    return this.end - this.start;
-  }
-  view(): Buffer {
-    return this.buf.subarray(this.start, this.end);
-  }
-  /** Keeps `bytes` (a slice of the last view, or new input) after what is kept already. */
-  append(bytes: Buffer): void {
-    if (this.end + bytes.length > this.buf.length) {
-      // Never written over: slices of the old buffer may have been handed on already.
-      const next = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.length + bytes.length, 1024));
-      this.buf.copy(next, 0, this.start, this.end);
-      this.end -= this.start;
-      this.start = 0;
-      this.buf = next;
-    }
-    bytes.copy(this.buf, this.end);
-    this.end += bytes.length;
-  }
-  /** Forgets the first `n` bytes kept. */
-  drop(n: number): void {
-    this.start += n;
-    if (this.start === this.end) this.clear();
-  }
-  clear(): void {
-    this.buf = EMPTY;
-    this.start = this.end = 0;
-  }
-}
-
 export class MimeScanner {
   /** Steps taken and bytes looked at twice: the work the scan did, for the tests that bound it by the input size. */
   public work = 0;
@@ -125,7 +40,7 @@ export class MimeScanner {
   public stopped = false;
   private started = false;
   private lfMode = false;
-  private prevCR = false;
+  private readonly lf = new LfToCrlf();
   private mode: 'headers' | 'body' = 'headers';
   private readonly pending = new Pending();
   /** Where the scan of the pending bytes resumes (header lines read, a candidate line's end searched from). */
@@ -158,7 +73,7 @@ export class MimeScanner {
       this.normalisedLineEnds = this.lfMode;
       chunk = head;
     }
-    if (this.lfMode && chunk.length) chunk = this.normalise(chunk);
+    if (this.lfMode && chunk.length) chunk = this.lf.write(chunk);
     let data: Buffer;
     if (this.pending.length) {
       this.pending.append(chunk);
@@ -198,22 +113,6 @@ export class MimeScanner {
   private wait(from: number): -1 {
     this.waitFrom = from;
     return -1;
-  }
-
-  private normalise(chunk: Buffer): Buffer {
-    const out: Buffer[] = [];
-    let start = 0;
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) {
-      const prev = i > 0 ? chunk[i - 1] : this.prevCR ? 13 : 0;
-      if (prev !== 13) {
-        out.push(chunk.subarray(start, i), CRLF);
-        start = i + 1;
-      }
-    }
-    this.prevCR = chunk[chunk.length - 1] === 13;
-    if (start === 0) return chunk;
-    out.push(chunk.subarray(start));
-    return Buffer.concat(out);
   }
 
   /** Reads a header block starting at `pos`: the offset of its body, or -1 (waiting, or the scan ended). */
@@ -496,47 +395,4 @@ export class MimeScanner {
   }
 }
 
-const CRLF = Buffer.from('\r\n');
 const DASHES = Buffer.from('--');
-
-/**
- * Every boundary a reader could take from the Content-Type: libmime's (the first `boundary` parameter, RFC
- * 2231 decoded) and each other `boundary=` written in it, so that a sender cannot show one reader parts the
- * rewrite does not see.
- */
-function boundariesOf(headers: HeaderBlock): string[] {
-  const found = new Set<string>();
-  for (const value of headers.getAll('content-type')) {
-    const parsed = parseStructured(value).params.boundary;
-    if (parsed) found.add(parsed);
-    for (const m of value.matchAll(/(?:^|[;\s])boundary\s*=\s*(?:"([^"]*)"|([^;\s"]+))/gi)) {
-      const b = m[1] ?? m[2];
-      if (b) found.add(b);
-    }
-    // Only the first Content-Type describes the part (every reader takes the first).
-    break;
-  }
-  return [...found];
-}
-
-function isFieldLine(data: Buffer, pos: number, nl: number): boolean {
-  let i = pos;
-  while (i < nl && data[i] > 32 && data[i] < 127 && data[i] !== 58) i++;
-  if (i === pos) return false;
-  while (i < nl && (data[i] === 32 || data[i] === 9)) i++;
-  return data[i] === 58;
-}
-
-/** How many bytes at the end of `data` (from `pos`) could start a boundary line: a line break, maybe one dash. */
-function tailThatMayStartDelimiter(data: Buffer, pos: number): number {
-  const n = data.length;
-  let keep = 0;
-  if (n - 1 >= pos && data[n - 1] === 45) keep = 1;
-  const b = data[n - 1 - keep];
-  if (n - 1 - keep >= pos && (b === 10 || b === 13)) {
-    keep++;
-    if (b === 10 && n - 1 - keep >= pos && data[n - 1 - keep] === 13) keep++;
-    return keep;
-  }
-  return 0;
-}

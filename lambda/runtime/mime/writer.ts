@@ -9,7 +9,7 @@ import { Base64Rewrap, LfToCrlf, LineCheck, QpRepair, TextLines } from './confor
 import { MimeRewriteError } from './errors';
 import { foldHeader, HeaderBlock } from './headers';
 import { describeForLog, pathName } from './part';
-import type { ScannedDelimiter, ScannedPart, ScanSink } from './scanner';
+import type { ScannedDelimiter, ScannedPart, ScanSink } from './scan-sink';
 import type { MimePart, PartDecision, RewriteReport, TransformRun } from './types';
 import { MAX_LINE_TEXT_OCTETS } from '../../rules/message-content';
 
