@@ -194,9 +194,10 @@ export class MimeScanner {
       multipart = boundaries.length > 0;
       if (!multipart) this.sink.warn(ctx.path, 'multipart without a boundary parameter: passed through as a single part');
     } else {
-      // An embedded message (a forwarded mail, a digest entry) is read as a message when it is not encoded, and
-      // when its own header block is not empty: every level down consumes at least one header line.
-      descends = part.contentType === 'message/rfc822' && !/^(base64|quoted-printable)$/.test(part.transferEncoding) && raw.length > 0;
+      // An embedded message (a forwarded mail, a digest entry) is read as a message when it is not encoded.
+      // Its header block gets RFC 2045's default (text/plain), not the digest's: so a level down is only
+      // entered through a header line that asks for it, and every level consumes input.
+      descends = part.contentType === 'message/rfc822' && !/^(base64|quoted-printable)$/.test(part.transferEncoding);
     }
     const control = this.sink.part({ part, headers, raw, blank, multipart, descends });
     if (control === 'stop') {
