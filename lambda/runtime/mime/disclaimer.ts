@@ -62,6 +62,8 @@ export function addDisclaimer(options: DisclaimerOptions): MimeTransform {
           return { kind: 'wrap', ...(text ? { text } : {}), ...(html ? { html } : {}) };
         },
         part(part: MimePart): PartDecision | undefined {
+          // A message signed or encrypted as a whole (S/MIME application/pkcs7-mime): reported, as it has no text we may touch.
+          if (part.path.length === 0 && part.protection && !(textDone && htmlDone)) return leave;
           if (part.isAttachment || part.inEmbeddedMessage) return undefined;
           const wants = (!textDone && part.contentType === 'text/plain') || (!htmlDone && part.contentType === 'text/html');
           if (!wants) return undefined;
