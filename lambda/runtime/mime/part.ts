@@ -36,7 +36,8 @@ export function describePart(headers: HeaderBlock, ctx: PartContext): MimePart {
     disposition: disp.value || undefined,
     transferEncoding,
     size: disp.params.size !== undefined && Number.isFinite(declared) && declared >= 0 ? declared : undefined,
-    isAttachment: !multipart && ctx.path.length > 0 && (disp.value === 'attachment' || filename !== undefined),
+    // The message itself too: readers show a message whose only part is a named file as that attachment.
+    isAttachment: !multipart && (disp.value === 'attachment' || filename !== undefined),
     inEmbeddedMessage: ctx.inEmbeddedMessage,
     protection: ctx.protection ?? ownProtection(contentType, ct.params),
   };

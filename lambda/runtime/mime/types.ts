@@ -26,7 +26,7 @@ export interface MimePart {
    * judged before their body streams by, so the real size is not known here (see `StripAttachmentsOptions.maxBytes`).
    */
   readonly size?: number;
-  /** Whether the part is an attachment: not multipart, not the message itself, and either disposed as an attachment or named. */
+  /** Whether the part is an attachment: not multipart, and either disposed as an attachment or named (the message itself too, when it is one file). */
   readonly isAttachment: boolean;
   /**
    * Whether the part belongs to a message embedded in this one (a message/rfc822 part, e.g. a forwarded

@@ -108,12 +108,14 @@ export class MimeWriter implements ScanSink {
     const writeHead = (): void => {
       if (head) this.out(head());
     };
-    if (decision?.kind === 'strip' && part.path.length > 0) {
-      this.out(notePart(decision.note));
+    // A removed part becomes a note; the message itself keeps its other header fields around the note.
+    const note = (text: string): Buffer => (part.path.length ? notePart(text) : Buffer.concat([this.withoutContentFields(headers), notePart(text), CRLF]));
+    if (decision?.kind === 'strip') {
+      this.out(note(decision.note));
       this.change(part.path, `removed ${describeForLog(part)}`);
       return { write: () => undefined, end: () => undefined };
     }
-    if (decision?.kind === 'stripIfLarger' && part.path.length > 0) {
+    if (decision?.kind === 'stripIfLarger') {
       const held: Buffer[] = [];
       let size = 0;
       let removed = false;
@@ -125,7 +127,7 @@ export class MimeWriter implements ScanSink {
           if (size > decision.maxBytes) {
             removed = true;
             held.length = 0;
-            this.out(notePart(decision.note));
+            this.out(note(decision.note));
             this.change(part.path, `removed ${describeForLog(part)} (body over ${decision.maxBytes} bytes)`);
           }
         },
@@ -261,6 +263,12 @@ export class MimeWriter implements ScanSink {
         }
       },
     };
+  }
+
+  /** A header block without its Content-* fields (they describe a body that is replaced). */
+  private withoutContentFields(headers: HeaderBlock): Buffer {
+    for (const [name] of headers.entries()) if (/^content-/i.test(name)) headers.remove(name);
+    return headers.toBuffer();
   }
 
   /** The message becomes multipart/mixed: a disclaimer part, then the original content with its Content-* fields. */

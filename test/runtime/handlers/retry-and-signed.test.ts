@@ -3,7 +3,9 @@
  * signed mail, end to end against the local Message Flow and S3 endpoints.
  */
 import { attachmentFilterHandler, disclaimerHandler, subjectTagHandler } from '../../../lambda/runtime';
-import type { SyncHandler } from '../../../lambda/runtime';
+import type { HandlerLogEntry, SyncHandler } from '../../../lambda/runtime';
+
+type Log = (e: HandlerLogEntry) => void;
 import { MessageContentEndpoints, startMessageContentEndpoints } from '../../emulator/message-content-endpoints';
 import { FIXTURES } from '../../fixtures/mime/fixtures';
 import { deepMessage } from '../../fixtures/mime/hostile';
@@ -29,10 +31,10 @@ const puts = (id: string) => endpoints.messageFlow.requests.filter((r) => r.path
 const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
 
 /** Runs `make()`'s handler on message `id` (a fresh handler each time, as after a cold start). */
-async function invoke(id: string, make: (log: (e: never) => void) => SyncHandler) {
+async function invoke(id: string, make: (log: Log) => SyncHandler) {
   const { log, entries } = logSink();
   const raw = event(id);
-  const answer = await make(log as never)(raw, context);
+  const answer = await make(log)(raw, context);
   return { raw, answer, entries };
 }
 
@@ -40,7 +42,7 @@ describe.each(FIXTURES.filter((f) => f.text !== undefined || f.html !== undefine
   test('disclaimerHandler: the second invocation reads the first one\'s message and changes nothing', async () => {
     const id = newId();
     endpoints.messageFlow.addMessage(id, fixture.mime);
-    const make = (log: never) => disclaimerHandler({ text: TEXT, html: HTML, bucket: BUCKET, log });
+    const make = (log: Log) => disclaimerHandler({ text: TEXT, html: HTML, bucket: BUCKET, log });
     const first = await invoke(id, make);
     const once = endpoints.messageFlow.message(id)!;
     const second = await invoke(id, make);
@@ -58,8 +60,8 @@ describe.each(FIXTURES.filter((f) => f.text !== undefined || f.html !== undefine
 test('attachmentFilterHandler strip and subjectTagHandler, twice: one put each, the second unchanged', async () => {
   const fixture = FIXTURES.find((f) => f.name === 'mixed-nested')!;
   for (const make of [
-    (log: never) => attachmentFilterHandler({ action: 'strip', extensions: ['pdf', 'png'], bucket: BUCKET, log }),
-    (log: never) => subjectTagHandler({ prefix: '[外部]', bucket: BUCKET, log }),
+    (log: Log) => attachmentFilterHandler({ action: 'strip', extensions: ['pdf', 'png'], bucket: BUCKET, log }),
+    (log: Log) => subjectTagHandler({ prefix: '[外部]', bucket: BUCKET, log }),
   ]) {
     const id = newId();
     endpoints.messageFlow.addMessage(id, fixture.mime);
@@ -118,9 +120,9 @@ describe('signed mail', () => {
 test('a message beyond MIME_LIMITS is not delivered unread by an attachment filter (fails closed), and answered safely by the others', async () => {
   const mime = deepMessage(150);
   for (const [make, type] of [
-    [(log: never) => attachmentFilterHandler({ action: 'strip', extensions: ['exe'], bucket: BUCKET, log }), 'BOUNCE'],
-    [(log: never) => attachmentFilterHandler({ action: 'drop', extensions: ['exe'], bucket: BUCKET, log }), 'DROP'],
-    [(log: never) => disclaimerHandler({ text: TEXT, bucket: BUCKET, log }), 'DEFAULT'],
+    [(log: Log) => attachmentFilterHandler({ action: 'strip', extensions: ['exe'], bucket: BUCKET, log }), 'BOUNCE'],
+    [(log: Log) => attachmentFilterHandler({ action: 'drop', extensions: ['exe'], bucket: BUCKET, log }), 'DROP'],
+    [(log: Log) => disclaimerHandler({ text: TEXT, bucket: BUCKET, log }), 'DEFAULT'],
   ] as const) {
     const id = newId();
     endpoints.messageFlow.addMessage(id, mime);

@@ -4,12 +4,11 @@
  */
 import { Readable } from 'node:stream';
 import { parse as parseHtml } from 'parse5';
-import { addDisclaimer, compose, inspect, MIME_LIMITS, MimeRewriteError, MimeTransform, rewrite, setHeader, stripAttachments, tagSubject } from '../../../lambda/runtime/mime';
-import { MimeScanner } from '../../../lambda/runtime/mime/scanner';
-import { MimeWriter } from '../../../lambda/runtime/mime/writer';
+import { addDisclaimer, inspect, MIME_LIMITS, MimeRewriteError, MimeTransform, rewrite, setHeader, stripAttachments, tagSubject } from '../../../lambda/runtime/mime';
 import { deepMessage, EXE_B64, HOSTILE, HostileCase, wideMessage } from '../../fixtures/mime/hostile';
 import { collect, messageFlowProblems, parse } from './helpers';
 import { mailparserAttachments, names, PythonJudge } from './judges';
+import { scan, workBound } from './scan';
 
 let python: PythonJudge;
 beforeAll(() => {
@@ -19,20 +18,6 @@ afterAll(() => python.close());
 
 const cases = (kind: HostileCase['kind']) => HOSTILE.filter((c) => c.kind === kind).map((c) => [c.name, c] as const);
 const ALL = (): MimeTransform[] => [tagSubject('[外部]'), addDisclaimer({ text: 'Disclaimer.', html: '<p class="disclaimer">Disclaimer.</p>' }), stripAttachments(), setHeader('X-Checked', 'yes')];
-
-/** Runs the scanner and writer directly over `mime` in `chunk`-byte pieces: the output and the work done. */
-export function scan(mime: Buffer, chunk: number, transforms: MimeTransform[]): { out: Buffer; work: number } {
-  const out: Buffer[] = [];
-  const writer = new MimeWriter(compose(...transforms).start(), (b) => void out.push(b));
-  const scanner = new MimeScanner(writer);
-  for (let i = 0; i < mime.length; i += chunk) scanner.feed(mime.subarray(i, i + chunk), false);
-  scanner.feed(Buffer.alloc(0), true);
-  writer.finish();
-  return { out: Buffer.concat(out), work: scanner.work };
-}
-
-/** The bound the scan keeps: a few steps per input byte, whatever the structure. */
-const workBound = (bytes: number, chunk: number) => 4 * bytes + 4 * Math.ceil(bytes / chunk) + 64;
 
 async function run(mime: Buffer, ...transforms: MimeTransform[]) {
   const stream = rewrite(mime, ...transforms);
@@ -84,7 +69,7 @@ describe('header injection: no header the rewrite writes carries a CR or LF', ()
   });
 
   test('a header value a transform would write with a line break is refused with a typed error', async () => {
-    const injecting: MimeTransform = { description: 'bad', start: () => ({ headers: (p, h) => h.set('X-Bad', 'a\r\nBcc: evil@example.org') }) };
+    const injecting: MimeTransform = { description: 'bad', start: () => ({ headers: (_p, h) => h.set('X-Bad', 'a\r\nBcc: evil@example.org') }) };
     await expect(collect(rewrite(HOSTILE[0].mime, injecting))).rejects.toMatchObject({ name: 'MimeRewriteError', code: 'HEADER', retryable: false });
   });
 });

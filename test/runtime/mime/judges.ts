@@ -6,6 +6,7 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
+import { Libmime } from 'libmime';
 import { simpleParser } from 'mailparser';
 
 /** A leaf part as a judge sees it. */
@@ -66,10 +67,12 @@ const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 /** mailparser's attachments (every leaf part it does not take as the text or HTML body). */
 export async function mailparserAttachments(mime: Buffer): Promise<JudgedLeaf[]> {
-  const parsed = await simpleParser(mime, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true, maxChildNodes: 100_000 } as never);
+  const parsed = await simpleParser(mime, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true, maxChildNodes: 100_000 } as Parameters<typeof simpleParser>[1]);
   return parsed.attachments.map((a) => ({ type: a.contentType, ...(a.filename !== undefined ? { filename: a.filename } : {}), sha256: sha(a.content) }));
 }
 
-/** File names that a judge shows, sorted (what an attachment filter must see). */
+const libmime = new Libmime();
+
+/** File names that a judge shows, sorted (what an attachment filter must see); RFC 2047 decoded (Python leaves them encoded in a quoted parameter). */
 export const names = (leaves: ReadonlyArray<{ filename?: string | null }>): string[] =>
-  leaves.map((l) => l.filename).filter((n): n is string => typeof n === 'string').sort();
+  leaves.map((l) => l.filename).filter((n): n is string => typeof n === 'string').map((n) => (n.includes('=?') ? libmime.decodeWords(n) : n)).sort();
