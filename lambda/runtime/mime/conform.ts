@@ -40,13 +40,16 @@ export class LineCheck {
     return first;
   }
 
+  /** Continues from a line `lineLength` octets long, after bytes someone else wrote. */
+  public reset(lineLength: number): void {
+    this.lineLength = lineLength;
+    this.lastCR = false;
+  }
+
   public get broken(): boolean {
     return this.bareLf || this.longLine;
   }
 }
-
-const B64 = new Uint8Array(256);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=') B64[c.charCodeAt(0)] = 1;
 
 /**
  * Re-wraps base64 at 76 columns from where a rule broke: line breaks and whitespace dropped, every other
@@ -83,43 +86,51 @@ export class QpRepair {
   constructor(private column: number) {}
 
   public write(bytes: Buffer, final = false): Buffer {
-    const out: number[] = [];
-    const emit = (unit: number[]): void => {
-      if (this.column + unit.length > 75) {
-        out.push(61, 13, 10);
+    // At most "=0D" or "=" CRLF plus three for every byte.
+    const out = Buffer.allocUnsafe(bytes.length * 6 + 6);
+    let o = 0;
+    const emit = (a: number, b?: number, c?: number): void => {
+      const length = b === undefined ? 1 : 3;
+      if (this.column + length > 75) {
+        out[o++] = 61;
+        out[o++] = 13;
+        out[o++] = 10;
         this.column = 0;
       }
-      out.push(...unit);
-      this.column += unit.length;
+      out[o++] = a;
+      if (b !== undefined) {
+        out[o++] = b;
+        out[o++] = c!;
+      }
+      this.column += length;
+    };
+    const hardBreak = (): void => {
+      out[o++] = 13;
+      out[o++] = 10;
+      this.column = 0;
     };
     for (let i = 0; i < bytes.length; i++) {
       const c = bytes[i];
       if (this.pendingCR) {
         this.pendingCR = false;
         if (c === 10) {
-          out.push(13, 10);
-          this.column = 0;
+          hardBreak();
           continue;
         }
-        emit([61, 48, 68]); // =0D
+        emit(61, 48, 68); // =0D
       }
-      if (c === 13) {
-        this.pendingCR = true;
-      } else if (c === 10) {
-        out.push(13, 10);
-        this.column = 0;
-      } else if (c === 61 && i + 2 < bytes.length && bytes[i + 1] !== 13 && bytes[i + 1] !== 10) {
-        emit([c, bytes[i + 1], bytes[i + 2]]);
+      if (c === 13) this.pendingCR = true;
+      else if (c === 10) hardBreak();
+      else if (c === 61 && i + 2 < bytes.length && bytes[i + 1] !== 13 && bytes[i + 1] !== 10) {
+        emit(c, bytes[i + 1], bytes[i + 2]);
         i += 2;
-      } else {
-        emit([c]);
-      }
+      } else emit(c);
     }
     if (final && this.pendingCR) {
       this.pendingCR = false;
-      emit([61, 48, 68]);
+      emit(61, 48, 68);
     }
-    return Buffer.from(out);
+    return out.subarray(0, o);
   }
 }
 
@@ -130,14 +141,34 @@ export class QpRepair {
 export class TextLines {
   private column = 0;
   private pendingCR = false;
+  private readonly check = new LineCheck();
 
   public write(bytes: Buffer, final = false): Buffer {
-    const out: number[] = [];
+    // Nearly always nothing to repair: passed on as it came.
+    if (!this.pendingCR && this.check.check(bytes) === -1 && this.cleanCR(bytes)) {
+      this.column = this.check.lineLength;
+      return bytes;
+    }
+    const out = this.repair(bytes, final);
+    this.check.reset(this.column);
+    return out;
+  }
+
+  /** Every CR is followed by an LF within the bytes. */
+  private cleanCR(bytes: Buffer): boolean {
+    for (let i = bytes.indexOf(13); i !== -1; i = bytes.indexOf(13, i + 1)) if (bytes[i + 1] !== 10) return false;
+    return true;
+  }
+
+  private repair(bytes: Buffer, final: boolean): Buffer {
+    const out = Buffer.allocUnsafe(bytes.length * 2 + Math.ceil(bytes.length / MAX_LINE_TEXT_OCTETS) * 3 + 4);
+    let o = 0;
     for (let i = 0; i < bytes.length; i++) {
       const c = bytes[i];
       if (this.pendingCR) {
         this.pendingCR = false;
-        out.push(13, 10);
+        out[o++] = 13;
+        out[o++] = 10;
         this.column = 0;
         if (c === 10) continue;
       }
@@ -146,26 +177,29 @@ export class TextLines {
         continue;
       }
       if (c === 10) {
-        out.push(13, 10);
+        out[o++] = 13;
+        out[o++] = 10;
         this.column = 0;
         continue;
       }
       if (this.column >= MAX_LINE_TEXT_OCTETS - 1) {
-        out.push(13, 10);
+        out[o++] = 13;
+        out[o++] = 10;
         this.column = 0;
         if (c === 45) {
-          out.push(32);
+          out[o++] = 32;
           this.column = 1;
         }
       }
-      out.push(c);
+      out[o++] = c;
       this.column++;
     }
     if (final && this.pendingCR) {
       this.pendingCR = false;
-      out.push(13, 10);
+      out[o++] = 13;
+      out[o++] = 10;
     }
-    return Buffer.from(out);
+    return out.subarray(0, o);
   }
 }
 
@@ -191,9 +225,3 @@ export class LfToCrlf {
 }
 
 const CRLF = Buffer.from('\r\n');
-
-/** Whether every byte is a base64 character or a line break (the body can be re-wrapped as it is). */
-export function isBase64Text(bytes: Buffer): boolean {
-  for (let i = 0; i < bytes.length; i++) if (!B64[bytes[i]] && bytes[i] !== 13 && bytes[i] !== 10) return false;
-  return true;
-}

@@ -41,6 +41,8 @@ export interface ScannedDelimiter {
   readonly canonical: boolean;
   /** A line break comes before it (not so for a boundary line at the very start of a body). */
   readonly lineBreak: boolean;
+  /** The multipart it belongs to. */
+  readonly path: readonly number[];
 }
 
 /**

@@ -352,7 +352,7 @@ export class MimeScanner {
     const lineBreak = dashes > start;
     const canonical = (!lineBreak || (dashes - start === 2 && data[start] === 13)) &&
       m.end - dashes === 2 + m.boundary.length + (m.close ? 2 : 0) + 2 && data[m.end - 2] === 13 && data[m.end - 1] === 10;
-    this.sink.delimiter({ raw, boundary: m.boundary, close: m.close, canonical, lineBreak });
+    this.sink.delimiter({ raw, boundary: m.boundary, close: m.close, canonical, lineBreak, path: frame.path });
     if (m.close) {
       if (!frame.closed) frame.closed = true;
       this.mode = 'body';

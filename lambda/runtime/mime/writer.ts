@@ -47,7 +47,7 @@ export class MimeWriter implements ScanSink {
     const writeHead = wrap ? (): void => undefined : (): void => this.out(head());
     if (p.multipart) {
       writeHead();
-      this.current = this.structure();
+      this.current = this.structure(part.path);
       return undefined;
     }
     // A forwarded message is a leaf to the transforms (it can be removed whole); when kept, its parts are read too.
@@ -71,7 +71,7 @@ export class MimeWriter implements ScanSink {
   public delimiter(d: ScannedDelimiter): void {
     this.endCurrent();
     this.out(d.canonical ? d.raw : Buffer.from(`${d.lineBreak ? '\r\n' : ''}--${d.boundary}${d.close ? '--' : ''}\r\n`, 'latin1'));
-    if (d.close) this.current = this.structure();
+    if (d.close) this.current = this.structure(d.path);
   }
 
   public warn(path: readonly number[], what: string): void {
@@ -97,10 +97,19 @@ export class MimeWriter implements ScanSink {
     this.report.changes.push(`${pathName(path)}: ${what}`);
   }
 
-  /** A multipart's preamble or epilogue. */
-  private structure(): BodyOut {
+  /** A multipart's preamble or epilogue (text every reader ignores). */
+  private structure(path: readonly number[]): BodyOut {
     const lines = new TextLines();
-    return { write: (b) => this.out(lines.write(b)), end: () => this.out(lines.write(EMPTY, true)) };
+    let noted = false;
+    const write = (b: Buffer, final: boolean): void => {
+      const out = lines.write(b, final);
+      if (out !== b && !noted && (out.length || b.length)) {
+        noted = true;
+        this.report.repaired.push(`${pathName(path)}: preamble or epilogue: line ends made CRLF, long lines broken`);
+      }
+      this.out(out);
+    };
+    return { write: (b) => write(b, false), end: () => write(EMPTY, true) };
   }
 
   private leafOut(p: ScannedPart, decision: PartDecision | undefined, head: (() => Buffer) | undefined): BodyOut {
@@ -257,6 +266,12 @@ export class MimeWriter implements ScanSink {
           const lf = new LfToCrlf();
           for (const h of held) this.out(lf.write(h));
           repaired('bare LF line ends made CRLF');
+        } else if (!check.bareLf && part.contentType.startsWith('text/')) {
+          // Text with long lines: quoted-printable keeps it readable and its bytes (CRLF included) the same.
+          headers.set('Content-Transfer-Encoding', 'quoted-printable');
+          writeHead();
+          this.out(encodeQp(Buffer.concat(held)));
+          repaired(`written as quoted-printable (a line over 998 octets in a ${cte} part)`);
         } else {
           toBase64(`${check.longLine ? 'a line over 998 octets' : 'bare LF'} in a ${cte} part`);
           encode(EMPTY, true);

@@ -125,7 +125,8 @@ describe('output: what WorkMail would refuse is written anew, content unchanged'
     const [before, after] = [await python.view(c.mime), await python.view(out)];
     const binary = (l: { type: string }) => !l.type.startsWith('text/plain');
     expect(after.leaves.filter(binary).map((l) => l.sha256)).toEqual(before.leaves.filter(binary).map((l) => l.sha256));
-    expect((await mailparserAttachments(out)).map((a) => a.sha256)).toEqual((await mailparserAttachments(c.mime)).map((a) => a.sha256));
+    // In what we wrote, both readers see the same attachments with the same bytes (mailparser missed one in the input).
+    expect((await mailparserAttachments(out)).map((a) => a.sha256).sort()).toEqual(after.leaves.filter((l) => l.filename).map((l) => l.sha256).sort());
     if (c.name !== 'latin1-labelled-utf8') expect(report.repaired.length).toBeGreaterThan(0);
   });
 
