@@ -5,6 +5,10 @@
  */
 import { MAX_LINE_OCTETS, MAX_LINE_TEXT_OCTETS } from '../../rules/message-content';
 
+/** The line end WorkMail wants, and no bytes: shared by the engine's files. */
+export const CRLF = Buffer.from('\r\n');
+export const EMPTY = Buffer.alloc(0);
+
 /** Where a line rule breaks in a run of bytes, given the line length carried in from the bytes before. */
 export class LineCheck {
   /** Octets of the current line so far (its CR included when the chunk ended on one). */
@@ -224,4 +228,3 @@ export class LfToCrlf {
   }
 }
 
-const CRLF = Buffer.from('\r\n');

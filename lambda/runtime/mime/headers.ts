@@ -1,4 +1,5 @@
 import { MAX_LINE_TEXT_OCTETS } from '../../rules/message-content';
+import { CRLF } from './conform';
 import { MimeRewriteError } from './errors';
 import { libmime } from './libs';
 
@@ -15,8 +16,6 @@ interface Field {
   /** The raw bytes break WorkMail's line rules (a bare LF, a lone CR, a line over 998 octets): written anew. */
   repair?: boolean;
 }
-
-const CRLF = Buffer.from('\r\n');
 
 /**
  * A part's header block. Fields nobody changed are written back byte for byte; a changed or added field

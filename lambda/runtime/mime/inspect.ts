@@ -3,6 +3,7 @@
  * ("does it carry an .exe"). Same view of the parts as `rewrite`.
  */
 import type { Readable } from 'node:stream';
+import { EMPTY } from './conform';
 import { MimeRewriteError } from './errors';
 import { asRewriteError, toSource } from './rewrite';
 import { MimeScanner } from './scanner';
@@ -98,7 +99,7 @@ export async function inspect(input: Readable | Buffer | string, options: Inspec
       }
       try {
         if (next.done) {
-          scanner.feed(Buffer.alloc(0), true);
+          scanner.feed(EMPTY, true);
           return result();
         }
         scanner.feed(Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as string), false);

@@ -1,5 +1,5 @@
 /** The scanner's buffer for bytes that wait for more input. */
-const EMPTY = Buffer.alloc(0);
+import { EMPTY } from './conform';
 
 /** Bytes kept for the next chunk: one buffer that grows by doubling, with a read offset (amortised O(1) per byte). */
 export class Pending {

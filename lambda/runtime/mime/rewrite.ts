@@ -4,6 +4,7 @@
  */
 import { Readable, Transform, TransformCallback } from 'node:stream';
 import { compose } from './compose';
+import { EMPTY } from './conform';
 import { MimeRewriteError } from './errors';
 import { MimeScanner } from './scanner';
 import type { MimeTransform, RewriteReport } from './types';
@@ -33,7 +34,7 @@ class RewriteTransform extends Transform {
 
   public _flush(callback: TransformCallback): void {
     this.step(() => {
-      this.scanner.feed(Buffer.alloc(0), true);
+      this.scanner.feed(EMPTY, true);
       this.writer.finish();
       this.report.normalisedLineEnds = this.scanner.normalisedLineEnds;
     }, callback);

@@ -5,7 +5,7 @@
  * checked folding of `./headers`.
  */
 import { decodeText, encodeQp, encodeText, hasDashLine } from './body';
-import { Base64Rewrap, LfToCrlf, LineCheck, QpRepair, TextLines } from './conform';
+import { Base64Rewrap, CRLF, EMPTY, LfToCrlf, LineCheck, QpRepair, TextLines } from './conform';
 import { MimeRewriteError } from './errors';
 import { foldHeader, HeaderBlock } from './headers';
 import { describeForLog, pathName } from './part';
@@ -13,8 +13,6 @@ import type { ScannedDelimiter, ScannedPart, ScanSink } from './scan-sink';
 import type { MimePart, PartDecision, RewriteReport, TransformRun } from './types';
 import { MAX_LINE_TEXT_OCTETS } from '../../rules/message-content';
 
-const CRLF = Buffer.from('\r\n');
-const EMPTY = Buffer.alloc(0);
 /** An untouched part in no transfer encoding is held this long to see whether it keeps the line rules. */
 const HOLD_LIMIT = 1024 * 1024;
 
