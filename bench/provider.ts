@@ -221,7 +221,7 @@ function createEvent(logicalId: string, name: string): any {
   };
 }
 
-/** FlowRuleFields of lambda/flow-rule-provider/contract.ts: a synchronous Run Lambda inbound rule. */
+/** FlowRuleFields of lambda/rules/contract.ts: a synchronous Run Lambda inbound rule. */
 function ruleFields(name: string, description = 'benchmark rule') {
   return {
     OrganizationId: ORG_ID,

@@ -187,33 +187,57 @@ export function inProcessSynth(runs: number): InProcessResult {
 
 export interface LoadResult {
   readonly samples: number;
-  readonly libraryMedianMs: number;
+  /** aws-cdk-lib + aws-lambda with lambda.Function loaded (what the bare function app loads). */
   readonly awsLambdaMedianMs: number;
+  /** `require('cdk-workmail-lambda')` alone: lib/index.js loads each module on first use (scripts/lazy-index.mjs). */
+  readonly libraryMedianMs: number;
+  /** Then the first organization, WorkMailFunction, synchronous rule and read grant (no synth). */
+  readonly firstUseMedianMs: number;
+  /** Then aws-s3's Bucket and aws-dynamodb's Table: what the library loaded at require() before, and no longer does for such an app. */
+  readonly s3AndDynamoDbMedianMs: number;
+  /** Whether aws-s3 or aws-dynamodb was loaded after the first use, in any sample (should be false). */
+  readonly s3OrDynamoDbLoaded: boolean;
 }
 
 /**
- * What `require('cdk-workmail-lambda')` adds to an app that already loads aws-cdk-lib/aws-lambda (the bare
- * app's imports), in a fresh process per sample, from the compiled lib/ as the package ships it.
+ * What the library adds to an app that already loads aws-cdk-lib/aws-lambda (the bare app's imports), in a
+ * fresh process per sample, from the compiled lib/ as the package ships it: the require, the first use of a
+ * WorkMailFunction with a rule and a read grant, and, side by side, what loading aws-s3 and aws-dynamodb costs
+ * on top (the library loaded both at require() until its index loaded modules on first use).
  */
 export function libraryLoad(samples: number): LoadResult {
   const script = `
     const { performance } = require('perf_hooks');
     let t = performance.now();
-    require('aws-cdk-lib'); require('aws-cdk-lib/aws-lambda');
+    require('aws-cdk-lib'); const lambda = require('aws-cdk-lib/aws-lambda'); lambda.Function;
     const base = performance.now() - t;
     t = performance.now();
-    require(${JSON.stringify(path.join(ROOT, 'lib', 'index.js'))});
-    console.log(JSON.stringify({ base, lib: performance.now() - t }));`;
-  const lib: number[] = [];
-  const base: number[] = [];
+    const lib = require(${JSON.stringify(path.join(ROOT, 'lib', 'index.js'))});
+    const required = performance.now() - t;
+    t = performance.now();
+    const { App, Stack } = require('aws-cdk-lib');
+    const stack = new Stack(new App(), 'Load', { env: ${JSON.stringify(ENV)} });
+    const organization = lib.WorkMailOrganization.fromOrganizationId(stack, 'Organization', ${JSON.stringify(ORG_ID)});
+    const fn = new lib.WorkMailFunction(stack, 'Handler', { organization, runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('x') });
+    fn.addInboundRule('Rule', { synchronous: true });
+    fn.grantReadMessageContent();
+    const firstUse = performance.now() - t;
+    const heavy = Object.keys(require.cache).some((f) => /aws-cdk-lib[\\/](aws-s3|aws-dynamodb)[\\/]/.test(f));
+    t = performance.now();
+    require('aws-cdk-lib/aws-s3').Bucket; require('aws-cdk-lib/aws-dynamodb').Table;
+    const s3AndDynamoDb = performance.now() - t;
+    console.log(JSON.stringify({ base, required, firstUse, heavy, s3AndDynamoDb }));`;
+  const rows: { base: number; required: number; firstUse: number; heavy: boolean; s3AndDynamoDb: number }[] = [];
   for (let i = 0; i < samples; i++) {
     const r = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`loading lib/index.js failed:\n${r.stderr}`);
-    const { base: b, lib: l } = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    base.push(b);
-    lib.push(l);
+    rows.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
   }
-  return { samples, libraryMedianMs: round(median(lib)), awsLambdaMedianMs: round(median(base)) };
+  const med = (key: 'base' | 'required' | 'firstUse' | 's3AndDynamoDb') => round(median(rows.map((r) => r[key])));
+  return {
+    samples, awsLambdaMedianMs: med('base'), libraryMedianMs: med('required'), firstUseMedianMs: med('firstUse'),
+    s3AndDynamoDbMedianMs: med('s3AndDynamoDb'), s3OrDynamoDbLoaded: rows.some((r) => r.heavy),
+  };
 }
 
 export interface ScaleRow {

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { FlowRuleActionType } from '../lambda/flow-rule-provider/contract';
+import type { FlowRuleActionType } from '../lambda/rules';
 
 /**
  * Options of a Run Lambda action, whatever its direction.

@@ -1,18 +1,18 @@
 import { CustomResource, Duration, IResource, Names, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
-import type { FlowDirection, FlowRuleAction, FlowRuleFields, FlowRuleLambdaAction } from '../lambda/flow-rule-provider/contract';
 import {
   actionTypeProblem, bounceMessageProblem, descriptionProblem, MAX_SENDER_PATTERNS, patternListProblems, REMEDIES,
-  RULE_NAME_LENGTH, RULE_TIMEOUT_MINUTES, ruleNameProblem, ruleTimeoutProblem, type RuleSenderPatterns, senderPatternQuotaProblem,
+  RULE_NAME_LENGTH, RULE_TIMEOUT_MINUTES, ruleNameProblem, ruleTimeoutProblem, senderPatternQuotaProblem,
   smtpGatewayNameProblem, SYNC_INVOCATION_TIMEOUT_SECONDS, synchronousDestinationsProblem, synchronousOnlyProblem,
+  type FlowDirection, type FlowRuleAction, type FlowRuleFields, type FlowRuleLambdaAction, type RuleSenderPatterns,
 } from '../lambda/rules';
 import { ActionSpec, InboundAction, OutboundAction } from './actions';
-import type { IWorkMailOrganization } from './organization';
+import type { IWorkMailOrganization } from './interfaces/organization';
 import { check, invalid, warn, WARNINGS } from './private/errors';
 import { checkSameEnvironment } from './private/environment';
 import { allowWorkMailInvoke } from './private/permission';
-import { flowRuleProvider } from './provider';
+import { flowRuleProvider } from './private/provider';
 
 /**
  * An Amazon WorkMail email flow rule.
@@ -100,22 +100,36 @@ export interface OutboundFlowRuleProps extends FlowRuleOptions {
 }
 
 /**
+ * What an inbound and an outbound email flow rule have in common: the custom resource that makes the rule,
+ * its checks and its permission to run a function. Use `InboundFlowRule` or `OutboundFlowRule`.
+ */
+export abstract class FlowRuleBase extends Resource implements IFlowRule {
+  public readonly ruleId: string;
+  public readonly ruleName: string;
+  public readonly organization: IWorkMailOrganization;
+
+  /**
+   * @internal
+   * @param direction `INBOUND` or `OUTBOUND`: the rule's direction, which the action must belong to
+   */
+  protected constructor(scope: Construct, id: string, direction: FlowDirection, props: InboundFlowRuleProps | OutboundFlowRuleProps) {
+    super(scope, id);
+    this.organization = props.organization;
+    const rendered = renderFlowRule(this, direction, props, props.action._spec);
+    this.ruleName = rendered.ruleName;
+    this.ruleId = rendered.resource.getAttString('RuleId');
+  }
+}
+
+/**
  * An inbound email flow rule of an Amazon WorkMail organization: what WorkMail does with a message
  * that comes in from a matching sender to a matching recipient, such as running a Lambda function.
  *
  * @resource Custom::WorkMailInboundFlowRule
  */
-export class InboundFlowRule extends Resource implements IFlowRule {
-  public readonly ruleId: string;
-  public readonly ruleName: string;
-  public readonly organization: IWorkMailOrganization;
-
+export class InboundFlowRule extends FlowRuleBase {
   constructor(scope: Construct, id: string, props: InboundFlowRuleProps) {
-    super(scope, id);
-    this.organization = props.organization;
-    const rendered = renderFlowRule(this, 'INBOUND', props, props.action._spec);
-    this.ruleName = rendered.ruleName;
-    this.ruleId = rendered.resource.getAttString('RuleId');
+    super(scope, id, 'INBOUND', props);
   }
 }
 
@@ -125,17 +139,9 @@ export class InboundFlowRule extends Resource implements IFlowRule {
  *
  * @resource Custom::WorkMailOutboundFlowRule
  */
-export class OutboundFlowRule extends Resource implements IFlowRule {
-  public readonly ruleId: string;
-  public readonly ruleName: string;
-  public readonly organization: IWorkMailOrganization;
-
+export class OutboundFlowRule extends FlowRuleBase {
   constructor(scope: Construct, id: string, props: OutboundFlowRuleProps) {
-    super(scope, id);
-    this.organization = props.organization;
-    const rendered = renderFlowRule(this, 'OUTBOUND', props, props.action._spec);
-    this.ruleName = rendered.ruleName;
-    this.ruleId = rendered.resource.getAttString('RuleId');
+    super(scope, id, 'OUTBOUND', props);
   }
 }
 

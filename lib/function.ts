@@ -1,53 +1,17 @@
-import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { InboundAction, InboundRunLambdaOptions, OutboundAction, OutboundRunLambdaOptions } from './actions';
-import { FlowRuleOptions, InboundFlowRule, OutboundFlowRule } from './flow-rule';
-import type { IdempotencyTable } from './idempotency';
-import type { IWorkMailOrganization } from './organization';
-import { checkSameEnvironment } from './private/environment';
-import { useIdempotencyTable } from './private/idempotency';
-import { MessageContentBucket, grantReadMessageContent } from './message-content';
-import { invalid } from './private/errors';
-import { grantWriteContent } from './private/message-content';
-import { allowWorkMailInvoke } from './private/permission';
-import { SYNC_INVOCATION_TIMEOUT_SECONDS } from '../lambda/rules';
-import { MESSAGE_CONTENT_BUCKET_ENV } from '../lambda/rules/message-content';
+import type { InboundFlowRule, OutboundFlowRule } from './flow-rule';
+import * as common from './function-common';
+import type { InboundLambdaRuleOptions, IWorkMailFunction, OutboundLambdaRuleOptions, WorkMailFunctionOptions } from './function-options';
+import type { IWorkMailOrganization } from './interfaces/organization';
 
 /**
  * Properties of a WorkMail function: every `lambda.FunctionProps`, and the organization it serves.
  */
-export interface WorkMailFunctionProps extends lambda.FunctionProps {
-  /**
-   * The WorkMail organization whose email flow rules run the function. The function is allowed to be
-   * invoked by WorkMail for this organization only.
-   */
-  readonly organization: IWorkMailOrganization;
-
-  /**
-   * A DynamoDB table for Powertools for AWS Lambda's idempotency utility, so that the handler can answer a
-   * retried invocation (same `invocationId`) without running twice: `IdempotencyTable.create()` makes one,
-   * `IdempotencyTable.fromTable()` uses yours. The function may read and write its items, and gets its
-   * name in the `WORKMAIL_IDEMPOTENCY_TABLE_NAME` environment variable.
-   *
-   * @default - no idempotency table
-   */
-  readonly idempotencyTable?: IdempotencyTable;
-}
-
-/**
- * Options of an inbound Run Lambda rule made with `WorkMailFunction.addInboundRule()`.
- */
-export interface InboundLambdaRuleOptions extends InboundRunLambdaOptions, FlowRuleOptions {}
-
-/**
- * Options of an outbound Run Lambda rule made with `WorkMailFunction.addOutboundRule()`.
- */
-export interface OutboundLambdaRuleOptions extends OutboundRunLambdaOptions, FlowRuleOptions {}
+export interface WorkMailFunctionProps extends lambda.FunctionProps, WorkMailFunctionOptions {}
 
 /**
  * A Lambda function that Amazon WorkMail runs from email flow rules.
@@ -57,62 +21,18 @@ export interface OutboundLambdaRuleOptions extends OutboundRunLambdaOptions, Flo
  * its account). Add rules that run it with `addInboundRule()` and `addOutboundRule()`, or pass it to
  * `InboundAction.runLambda()` / `OutboundAction.runLambda()`.
  */
-export class WorkMailFunction extends lambda.Function {
+export class WorkMailFunction extends lambda.Function implements IWorkMailFunction {
   /** The organization whose rules run the function. */
   public readonly organization: IWorkMailOrganization;
 
   /** The table of the function's idempotency records, when the `idempotencyTable` prop is given. */
   public readonly idempotencyTable?: dynamodb.ITable;
 
-  private contentBucket?: s3.IBucket;
-
   constructor(scope: Construct, id: string, props: WorkMailFunctionProps) {
-    const { organization, idempotencyTable, logRetention, logRemovalPolicy, ...functionProps } = props;
-    // The function's own log group is made before super() and given as `logGroup`: aws-cdk-lib's Function then
-    // makes none of its own (it would take the child id 'LogGroup' when the useCdkManagedLogGroup feature flag
-    // is on, the default in aws-cdk-lib 2.200.0 only, or with `logRetention`), and `fn.logGroup` is this one.
-    const ownLogGroup = props.role || props.logGroup ? undefined : new logs.LogGroup(scope, `${id}LogGroup`, {
-      // The deprecated log props of lambda.FunctionProps apply to this log group (aws-cdk-lib refuses them beside `logGroup`).
-      retention: logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: logRemovalPolicy ?? RemovalPolicy.RETAIN,
-    });
-    super(scope, id, {
-      ...functionProps,
-      ...(ownLogGroup ? { logGroup: ownLogGroup } : { logRetention, logRemovalPolicy }),
-      // @default Duration.seconds(15): WorkMail counts a synchronous call that has not answered by then as failed.
-      timeout: props.timeout ?? Duration.seconds(SYNC_INVOCATION_TIMEOUT_SECONDS),
-    });
-    this.organization = organization;
-    checkSameEnvironment(this, 'organization', organization);
-    allowWorkMailInvoke(this, organization, this);
-    if (!props.role) this.scopeLogging((ownLogGroup ?? props.logGroup)!);
-    if (idempotencyTable) {
-      this.idempotencyTable = idempotencyTable.bind(this);
-      useIdempotencyTable(this, this.idempotencyTable, props.environment);
-    }
-  }
-
-  /**
-   * The role this function created gets AWSLambdaBasicExecutionRole, which may write to every log group of
-   * the account. Give it an inline policy on its own log group instead.
-   */
-  private scopeLogging(logGroup: NonNullable<WorkMailFunctionProps['logGroup']>): void {
-    // Newer aws-cdk-lib types `logGroup` as ILogGroupRef (ARN under `logGroupRef`); older ones as ILogGroup only.
-    const logGroupArn: string = logGroup.logGroupRef?.logGroupArn ?? (logGroup as Partial<logs.ILogGroup>).logGroupArn!;
-
-    const cfnRole = this.role!.node.defaultChild as iam.CfnRole;
-    const managed = cfnRole.managedPolicyArns;
-    cfnRole.managedPolicyArns = Lazy.list({
-      produce: () => {
-        const arns: unknown[] = Stack.of(this).resolve(managed) ?? [];
-        const kept = arns.filter((arn) => !JSON.stringify(arn).includes('service-role/AWSLambdaBasicExecutionRole'));
-        return kept.length > 0 ? (kept as string[]) : undefined;
-      },
-    }, { omitEmpty: true });
-    this.role!.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroupArn],
-    }));
+    const base = common.baseProps(scope, id, props);
+    super(scope, id, base);
+    this.organization = props.organization;
+    this.idempotencyTable = common.setUp(this, props, base);
   }
 
   /**
@@ -122,12 +42,7 @@ export class WorkMailFunction extends lambda.Function {
    * @param options synchronous or not, fallback action, rule timeout, patterns, name and description
    */
   public addInboundRule(id: string, options: InboundLambdaRuleOptions = {}): InboundFlowRule {
-    const { synchronous, fallbackAction, ruleTimeout, ...rule } = options;
-    return new InboundFlowRule(this, id, {
-      ...rule,
-      organization: this.organization,
-      action: InboundAction.runLambda(this, { synchronous, fallbackAction, ruleTimeout }),
-    });
+    return common.addInboundRule(this, id, options);
   }
 
   /**
@@ -137,19 +52,14 @@ export class WorkMailFunction extends lambda.Function {
    * @param options synchronous or not, fallback action, rule timeout, patterns, name and description
    */
   public addOutboundRule(id: string, options: OutboundLambdaRuleOptions = {}): OutboundFlowRule {
-    const { synchronous, fallbackAction, ruleTimeout, ...rule } = options;
-    return new OutboundFlowRule(this, id, {
-      ...rule,
-      organization: this.organization,
-      action: OutboundAction.runLambda(this, { synchronous, fallbackAction, ruleTimeout }),
-    });
+    return common.addOutboundRule(this, id, options);
   }
 
   /**
    * The bucket this function stores updated messages in, once `grantWriteMessageContent()` was called.
    */
   public get messageContentBucket(): s3.IBucket | undefined {
-    return this.contentBucket;
+    return common.messageContentBucket(this);
   }
 
   /**
@@ -158,7 +68,7 @@ export class WorkMailFunction extends lambda.Function {
    * `arn:<partition>:workmailmessageflow:<region>:<account>:message/<organizationId>/*` only.
    */
   public grantReadMessageContent(): iam.Grant {
-    return grantReadMessageContent(this, this.organization);
+    return common.grantReadMessageContent(this);
   }
 
   /**
@@ -174,14 +84,6 @@ export class WorkMailFunction extends lambda.Function {
    *   none is given (the default), a new `MessageContentBucket`, a child of this function
    */
   public grantWriteMessageContent(bucket?: s3.IBucket): iam.Grant {
-    if (this.contentBucket && bucket && bucket !== this.contentBucket) {
-      throw invalid(this, `grantWriteMessageContent: bucket ${bucket.node.path} differs from ${this.contentBucket.node.path}, given before; ` +
-        `a function stores updated messages in one bucket (${MESSAGE_CONTENT_BUCKET_ENV} holds one name)`);
-    }
-    const target = bucket ?? this.contentBucket ?? new MessageContentBucket(this, 'MessageContentBucket', { organization: this.organization });
-    const grant = grantWriteContent(this, this.organization, target);
-    if (!this.contentBucket) this.addEnvironment(MESSAGE_CONTENT_BUCKET_ENV, target.bucketName);
-    this.contentBucket = target;
-    return grant;
+    return common.grantWriteMessageContent(this, bucket);
   }
 }

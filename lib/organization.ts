@@ -1,27 +1,8 @@
-import { ArnFormat, IResource, Resource, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Resource, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { organizationIdProblem, regionProblem } from '../lambda/rules';
+import type { IWorkMailOrganization } from './interfaces/organization';
 import { invalid, warn, WARNINGS } from './private/errors';
-
-/**
- * An Amazon WorkMail organization.
- *
- * Organizations have no CloudFormation type; import an existing one with
- * `WorkMailOrganization.fromOrganizationId()` or `WorkMailOrganization.fromOrganizationArn()`.
- */
-export interface IWorkMailOrganization extends IResource {
-  /**
-   * The organization id, `m-` followed by 32 hexadecimal digits.
-   * @attribute
-   */
-  readonly organizationId: string;
-
-  /**
-   * The organization ARN, `arn:<partition>:workmail:<region>:<account>:organization/<id>`.
-   * @attribute
-   */
-  readonly organizationArn: string;
-}
 
 /**
  * Imports of an existing Amazon WorkMail organization.

@@ -42,7 +42,6 @@ console.log(`bundled ${entries.map((e) => e.name).join(', ')} into assets/`);
 const esmSources = ['lambda/runtime', 'lambda/rules'].flatMap((dir) => readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
   .map((f) => join(root, dir, f)));
-esmSources.push(join(root, 'lambda/flow-rule-provider/contract.ts'));
 rmSync(join(root, 'esm'), { recursive: true, force: true });
 await build({
   entryPoints: esmSources,

@@ -31,7 +31,7 @@ ${body}
 }
 
 function handlerSource(block: string): string {
-  return `${block.replace("from 'cdk-workmail-lambda/runtime'", "from '../lambda/runtime/idempotency'")}
+  return `${block.replace("from 'cdk-workmail-lambda/runtime'", "from '../lambda/runtime/invocation/idempotency'")}
 declare function openTicket(messageId: string): Promise<string>;
 `;
 }

@@ -19,7 +19,6 @@ describe('jsii', () => {
     });
     copy('lib');
     copy('lambda/rules');
-    copy('lambda/flow-rule-provider/contract.ts');
     fs.copyFileSync(path.join(root, 'README.md'), path.join(work, 'README.md'));
     fs.symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'), 'dir');
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
@@ -44,7 +43,7 @@ describe('jsii', () => {
       'IFlowRule', 'IWorkMailOrganization', 'InboundAction', 'InboundFlowRule', 'InboundFlowRuleProps', 'InboundLambdaRuleOptions',
       'InboundRunLambdaOptions', 'OutboundAction', 'OutboundFlowRule', 'OutboundFlowRuleProps', 'OutboundLambdaRuleOptions',
       'OutboundRunLambdaOptions', 'RunLambdaOptions', 'FlowRuleOptions', 'WorkMailFunction', 'WorkMailFunctionProps', 'WorkMailOrganization',
-      'MessageContent', 'MessageContentBucket', 'MessageContentBucketProps',
+      'MessageContent', 'MessageContentBucket', 'MessageContentBucketProps', 'FlowRuleBase', 'IWorkMailFunction', 'WorkMailFunctionOptions',
     ]));
   });
 

@@ -17,7 +17,7 @@ import {
   ERRORS, OPERATIONS, operationSchema,
   type CreateFlowRuleInput, type CreateFlowRuleOutput, type DescribedFlowRule, type FlowDirection,
   type ListFlowRulesInput, type ListFlowRulesOutput, type OperationKind, type RuleRef, type UpdateFlowRuleInput,
-} from './contract';
+} from '../rules/contract';
 
 /** The endpoint parameters every WorkMail command passes (as in the SDK's `endpoint/EndpointParameters`). */
 const commonParams: EndpointParameterInstructions = {

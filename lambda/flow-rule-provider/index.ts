@@ -19,10 +19,10 @@
 import { createHash } from 'node:crypto';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import {
-  flowRuleProblems, MAX_SENDER_PATTERNS_PER_ORGANIZATION, regionProblem, REMEDIES, type RuleSenderPatterns, senderPatternQuotaProblem,
+  ERRORS, flowRuleProblems, MAX_SENDER_PATTERNS_PER_ORGANIZATION, MEMBER_NAMES as MEMBERS, regionProblem, REMEDIES, senderPatternQuotaProblem,
+  type FlowDirection, type FlowRuleFields, type RuleSenderPatterns,
 } from '../rules';
 import { DeadlineExceededError, FlowRuleClient, createWorkMailClient, describeError } from './client';
-import { ERRORS, MEMBER_NAMES as MEMBERS, type FlowDirection, type FlowRuleFields } from './contract';
 
 /** The resource types this provider serves, and the direction of each. */
 export const RESOURCE_TYPES: Readonly<Record<string, FlowDirection>> = {

@@ -5,7 +5,7 @@
  * Plain TypeScript with no dependency: the constructs use it to build and check the table, the runtime
  * helper to configure Powertools for AWS Lambda's idempotency utility.
  */
-import { RULE_TIMEOUT_MINUTES } from './index';
+import { RULE_TIMEOUT_MINUTES } from './flow-rules';
 
 /** The environment variable in which `WorkMailFunction` passes the idempotency table's name to the handler. */
 export const IDEMPOTENCY_TABLE_ENV = 'WORKMAIL_IDEMPOTENCY_TABLE_NAME';

@@ -5,6 +5,8 @@
  *
  * Plain TypeScript with no dependency (no aws-cdk-lib, no SDK).
  */
+import { environmentProblem, type KnownEnvironment } from './environment';
+import { show } from './values';
 
 /** Environment variable through which `grantWriteMessageContent()` hands the bucket name to the function. */
 export const MESSAGE_CONTENT_BUCKET_ENV = 'WORKMAIL_MESSAGE_CONTENT_BUCKET';
@@ -32,10 +34,6 @@ export const MAX_LINE_TEXT_OCTETS = MAX_LINE_OCTETS - 2;
 
 /** Header fields a message must carry (RFC 5322 3.6: the origination date and the originator). */
 export const REQUIRED_HEADERS: readonly string[] = ['date', 'from'];
-
-function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
-}
 
 /** A message id must be what WorkMail puts in the event's `messageId`. */
 export function messageIdProblem(field: string, messageId: string): string | undefined {
@@ -111,15 +109,7 @@ export function rawMessageProblem(mime: Buffer): string | undefined {
  * The bucket of updated content must be in the organization's account and Region: WorkMail reads it only
  * there (InvalidContentLocation otherwise). Values not known (undefined) are not compared.
  */
-export function contentBucketEnvironmentProblem(
-  field: string, bucket: { region?: string; account?: string }, organization: { region?: string; account?: string },
-): string | undefined {
-  const why = "WorkMail reads updated message content only from a bucket in the organization's account and Region";
-  if (bucket.region && organization.region && bucket.region !== organization.region) {
-    return `${field} is in Region ${bucket.region}, but the organization is in ${organization.region}; ${why}`;
-  }
-  if (bucket.account && organization.account && bucket.account !== organization.account) {
-    return `${field} is in account ${bucket.account}, but the organization is in account ${organization.account}; ${why}`;
-  }
-  return undefined;
+export function contentBucketEnvironmentProblem(field: string, bucket: KnownEnvironment, organization: KnownEnvironment): string | undefined {
+  return environmentProblem(`${field} is`, bucket, { name: 'the organization', ...organization },
+    "WorkMail reads updated message content only from a bucket in the organization's account and Region");
 }

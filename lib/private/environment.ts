@@ -1,7 +1,7 @@
 import { IResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { environmentProblem } from '../../lambda/rules';
-import type { IWorkMailOrganization } from '../organization';
+import type { IWorkMailOrganization } from '../interfaces/organization';
 import { check } from './errors';
 
 /**

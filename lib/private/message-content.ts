@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { MESSAGE_CONTENT_KEY_PREFIX, contentBucketEnvironmentProblem } from '../../lambda/rules/message-content';
-import type { IWorkMailOrganization } from '../organization';
+import type { IWorkMailOrganization } from '../interfaces/organization';
 import { checkSameEnvironment } from './environment';
 import { check, invalid, warn, WARNINGS } from './errors';
 import { workMailPrincipal } from './permission';
@@ -18,6 +18,21 @@ export function messagesArn(organization: IWorkMailOrganization): string {
     resource: 'message',
     resourceName: `${organization.organizationId}/*`,
     arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
+}
+
+/**
+ * Let `grantee` read the messages of `organization`: `workmailmessageflow:GetRawMessageContent` on
+ * `arn:<partition>:workmailmessageflow:<region>:<account>:message/<organizationId>/*` only.
+ */
+export function grantReadContent(grantee: iam.IGrantable, organization: IWorkMailOrganization): iam.Grant {
+  const scope = constructOf(grantee);
+  requireOrganization(scope, 'organization', organization);
+  checkGranteeEnvironment(scope, grantee, organization);
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['workmailmessageflow:GetRawMessageContent'],
+    resourceArns: [messagesArn(organization)],
   });
 }
 
@@ -113,7 +128,7 @@ export function constructOf(grantee: iam.IGrantable): IConstruct {
   if (candidate.node) return candidate as IConstruct;
   const principal = grantee.grantPrincipal as Partial<IConstruct>;
   if (principal.node) return principal as IConstruct;
-  throw new Error('grantReadMessageContent: grantee must be a construct (a function or a role)');
+  throw new Error('MessageContent.grantRead: grantee must be a construct (a function or a role)');
 }
 
 export function known(env: { region: string; account: string }): { region?: string; account?: string } {

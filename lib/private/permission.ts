@@ -2,7 +2,7 @@ import { Names, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
-import type { IWorkMailOrganization } from '../organization';
+import type { IWorkMailOrganization } from '../interfaces/organization';
 import { warn, WARNINGS } from './errors';
 
 /** The WorkMail service principal of a Region (a token when the Region is not known at synth time). */

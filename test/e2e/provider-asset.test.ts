@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ExampleStack } from '../../bin/example-stack';
-import { OPERATIONS } from '../../lambda/flow-rule-provider/contract';
+import { OPERATIONS } from '../../lambda/rules/contract';
 import { useEmulatorEnv } from '../emulator/aws-env';
 import { FlowRuleClient, createWorkMailClient } from '../../lambda/flow-rule-provider/client';
 import { ORG, OTHER_ORG, outboundAsyncRule, senderPatterns } from '../emulator/sample-rules';

@@ -1,5 +1,5 @@
 /** Valid flow rules in wire form, for the emulator and provider tests. */
-import type { FlowRuleFields } from '../../lambda/flow-rule-provider/contract';
+import type { FlowRuleFields } from '../../lambda/rules/contract';
 
 export const ORG = 'm-0123456789abcdef0123456789abcdef';
 export const OTHER_ORG = 'm-fedcba9876543210fedcba9876543210';

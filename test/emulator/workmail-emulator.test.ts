@@ -9,7 +9,7 @@ import {
 } from '../../lambda/flow-rule-provider/client';
 import {
   OPERATIONS, REQUIRED_MEMBERS, operationSchema, type FlowDirection, type FlowRuleFields, type OperationKind,
-} from '../../lambda/flow-rule-provider/contract';
+} from '../../lambda/rules/contract';
 import { FAKE_ACCESS_KEY_ID, useEmulatorEnv } from './aws-env';
 import { rawRequest, signedLookingHeaders } from './http';
 import { ACCOUNT, FUNCTION_ARN, ORG, OTHER_ORG, inboundSyncRule, outboundAsyncRule, senderPatterns } from './sample-rules';

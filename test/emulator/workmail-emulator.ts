@@ -21,7 +21,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import {
   ERRORS, OPERATIONS, REQUIRED_MEMBERS, TARGET_PREFIX, operationSchema,
   type DescribedFlowRule, type FlowDirection, type FlowRuleFields, type OperationKind,
-} from '../../lambda/flow-rule-provider/contract';
+} from '../../lambda/rules/contract';
 import { flowRuleProblems, organizationIdProblem, senderPatternQuotaProblem, type RuleSenderPatterns } from '../../lambda/rules';
 
 /** The state of an organization that serves requests; any other state answers `OrganizationStateException`. */

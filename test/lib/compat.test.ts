@@ -9,7 +9,7 @@ import { App, CustomResourceProviderRuntime, RemovalPolicy, Stack } from 'aws-cd
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { WorkMailOrganization } from '../../lib';
-import { AWS_CDK_LIB_FLOOR, providerRuntime } from '../../lib/provider';
+import { AWS_CDK_LIB_FLOOR, providerRuntime } from '../../lib/private/provider';
 import { ENV, ORG_ID, workMailFunction } from './helpers';
 
 const MANAGED_LOG_GROUP_FLAG = '@aws-cdk/aws-lambda:useCdkManagedLogGroup';

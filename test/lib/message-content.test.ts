@@ -1,10 +1,10 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { App, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import {
-  IWorkMailOrganization, MessageContent, MessageContentBucket, WorkMailOrganization, grantReadMessageContent,
-} from '../../lib';
+import { IWorkMailOrganization, MessageContent, MessageContentBucket, WorkMailOrganization } from '../../lib';
 import { ENV, ORG_ID, OTHER_ORG_ID, plainFunction, setup, workMailFunction } from './helpers';
 
 const messagesArn = (orgId = ORG_ID) => ({
@@ -25,15 +25,29 @@ describe('grantReadMessageContent', () => {
     expect(statements).toEqual([{ Effect: 'Allow', Action: 'workmailmessageflow:GetRawMessageContent', Resource: messagesArn() }]);
   });
 
-  test('the standalone grantReadMessageContent() and MessageContent.grantRead() give any function the same', () => {
+  test('the standalone MessageContent.grantRead() gives any function the same as WorkMailFunction.grantReadMessageContent()', () => {
     const { stack, org } = setup();
-    grantReadMessageContent(plainFunction(stack, 'A'), org);
-    MessageContent.grantRead(plainFunction(stack, 'B'), org);
+    MessageContent.grantRead(plainFunction(stack, 'A'), org);
+    workMailFunction(stack, org, 'B').grantReadMessageContent();
     const statements = iamStatements(Template.fromStack(stack)).filter((s) => JSON.stringify(s.Action).includes('workmailmessageflow'));
     expect(statements).toEqual([
       { Effect: 'Allow', Action: 'workmailmessageflow:GetRawMessageContent', Resource: messagesArn() },
       { Effect: 'Allow', Action: 'workmailmessageflow:GetRawMessageContent', Resource: messagesArn() },
     ]);
+  });
+
+  test('MessageContent.grantRead() on an imported function grants to its role', () => {
+    const { stack, org } = setup();
+    const role = iam.Role.fromRoleArn(stack, 'ImportedRole', 'arn:aws:iam::123456789012:role/handler-role');
+    const fn = lambda.Function.fromFunctionAttributes(stack, 'Imported', {
+      functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:handler', role, sameEnvironment: true,
+    });
+    MessageContent.grantRead(fn, org);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: ['handler-role'],
+      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'workmailmessageflow:GetRawMessageContent', Resource: messagesArn() }] },
+    });
   });
 
   test('an organization of an ARN is named in its own account and Region', () => {
@@ -46,7 +60,7 @@ describe('grantReadMessageContent', () => {
     const app = new App();
     const stack = new Stack(app, 'Agnostic');
     const org = WorkMailOrganization.fromOrganizationId(stack, 'Org', ORG_ID);
-    grantReadMessageContent(plainFunction(stack), org);
+    MessageContent.grantRead(plainFunction(stack), org);
     const statement = iamStatements(Template.fromStack(stack)).find((s) => s.Action === 'workmailmessageflow:GetRawMessageContent');
     expect(statement.Resource).toEqual({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':workmailmessageflow:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:message/${ORG_ID}/*`]],
@@ -56,7 +70,7 @@ describe('grantReadMessageContent', () => {
   test('error: the standalone grant without an organization', () => {
     const { stack } = setup();
     const fn = plainFunction(stack);
-    expect(() => grantReadMessageContent(fn, undefined as unknown as IWorkMailOrganization)).toThrow(
+    expect(() => MessageContent.grantRead(fn, undefined as unknown as IWorkMailOrganization)).toThrow(
       /Stack\/Plain: organization is required, got undefined: message content is granted per organization \(arn:<partition>:workmailmessageflow:<region>:<account>:message\/<organizationId>\/\*\); pass the IWorkMailOrganization/);
   });
 
@@ -64,18 +78,18 @@ describe('grantReadMessageContent', () => {
     const { stack, org } = setup();
     const fn = plainFunction(stack);
     const noEnv = { organizationId: ORG_ID, organizationArn: org.organizationArn, env: { account: '', region: '' }, node: org.node, stack } as unknown as IWorkMailOrganization;
-    expect(() => grantReadMessageContent(fn, noEnv)).toThrow(/organization has no account or Region: the organization is unknown, so its messages cannot be named/);
+    expect(() => MessageContent.grantRead(fn, noEnv)).toThrow(/organization has no account or Region: the organization is unknown, so its messages cannot be named/);
     const noId = { ...noEnv, organizationId: '', env: org.env } as unknown as IWorkMailOrganization;
-    expect(() => grantReadMessageContent(fn, noId)).toThrow(/organization has no organizationId: the organization is unknown/);
+    expect(() => MessageContent.grantRead(fn, noId)).toThrow(/organization has no organizationId: the organization is unknown/);
   });
 
   test('error: a function in another Region or account than the organization', () => {
     const { stack } = setup();
     const org = WorkMailOrganization.fromOrganizationArn(stack, 'Far', `arn:aws:workmail:eu-west-1:123456789012:organization/${OTHER_ORG_ID}`);
-    expect(() => grantReadMessageContent(plainFunction(stack), org)).toThrow(
+    expect(() => MessageContent.grantRead(plainFunction(stack), org)).toThrow(
       /Stack\/Plain: the function is in Region us-east-1, but the organization is in eu-west-1/);
     const other = WorkMailOrganization.fromOrganizationArn(stack, 'OtherAccount', `arn:aws:workmail:us-east-1:999999999999:organization/${OTHER_ORG_ID}`);
-    expect(() => grantReadMessageContent(plainFunction(stack, 'P2'), other)).toThrow(
+    expect(() => MessageContent.grantRead(plainFunction(stack, 'P2'), other)).toThrow(
       /the function is in account 123456789012, but the organization is in account 999999999999/);
   });
 });
@@ -232,7 +246,7 @@ describe('grantWriteMessageContent', () => {
     const { stack } = setup();
     const org = WorkMailOrganization.fromOrganizationArn(stack, 'Param', Fn.importValue('OrganizationArn'));
     const fn = plainFunction(stack);
-    grantReadMessageContent(fn, org);
+    MessageContent.grantRead(fn, org);
     const arn = JSON.stringify(stack.resolve(MessageContent.messagesArn(org)));
     expect(arn).toContain('Fn::ImportValue');
     expect(arn).toContain(':workmailmessageflow:');

@@ -14,11 +14,9 @@ const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
 
 /** Source trees compiled in place by `tsc -p tsconfig.json`: each .ts ships as .js + .d.ts. */
 const COMPILED_SOURCES = ['lib', 'lambda/rules'];
-/** Single compiled files that lib/ needs at run time or in its .d.ts. */
-const COMPILED_FILES = ['lambda/flow-rule-provider/contract'];
 /** The runtime as one CommonJS file (`./runtime` export, `default` condition; scripts/bundle.mjs). */
 const RUNTIME_BUNDLE = 'dist/runtime/index.js';
-/** The bundled provider (assets/flow-rule-provider, PROVIDER_ASSET_DIR in lib/provider.ts). */
+/** The bundled provider (assets/flow-rule-provider, PROVIDER_ASSET_DIR in lib/private/provider.ts). */
 const PROVIDER_BUNDLE = 'assets/flow-rule-provider/index.js';
 
 /** npm, as the one running the tests if there is one (npm test sets npm_execpath). */
@@ -75,13 +73,14 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  test('holds every compiled source of lib/ and lambda/rules/ (.js and .d.ts), the types of lambda/runtime/, the runtime bundle, the contract, the provider bundle and the LICENSE', () => {
+  test('holds every compiled source of lib/ and lambda/rules/ (.js and .d.ts; the wire contract among them), the types of lambda/runtime/, the runtime bundle, the provider bundle and the LICENSE', () => {
     const sources = COMPILED_SOURCES.flatMap(sourcesUnder);
     expect(sources).toContain('lib/index.ts');
     expect(sources).toContain('lambda/rules/index.ts');
+    expect(sources).toContain('lambda/rules/contract.ts');
     const runtimeTypes = sourcesUnder('lambda/runtime').map((s) => s.replace(/\.ts$/, '.d.ts'));
     expect(runtimeTypes).toContain('lambda/runtime/index.d.ts');
-    const expected = [...sources.map((s) => s.replace(/\.ts$/, '')), ...COMPILED_FILES].flatMap((s) => [`${s}.js`, `${s}.d.ts`]);
+    const expected = sources.map((s) => s.replace(/\.ts$/, '')).flatMap((s) => [`${s}.js`, `${s}.d.ts`]);
     const missing = [...expected, ...runtimeTypes, RUNTIME_BUNDLE, PROVIDER_BUNDLE, 'package.json', 'LICENSE'].filter((f) => !packed.includes(f));
     expect(missing).toEqual([]);
     // The runtime's code ships as one file (and as ES modules in esm/): its per-file CommonJS output does not.
@@ -94,7 +93,7 @@ describe('npm pack', () => {
       || /^(test|bench|bin|scripts|cdk\.out|coverage|\.bench|node_modules)\//.test(f)
       || /\.test\.|\.tgz$|\.tsbuildinfo$|^tsconfig|^jest\.config|^cdk\.json$/.test(f)
       || f.startsWith('assets/examples/')
-      || (f.startsWith('lambda/') && !COMPILED_SOURCES.some((dir) => f.startsWith(`${dir}/`)) && !COMPILED_FILES.some((c) => f === `${c}.js` || f === `${c}.d.ts`)
+      || (f.startsWith('lambda/') && !COMPILED_SOURCES.some((dir) => f.startsWith(`${dir}/`))
         && !(f.startsWith('lambda/runtime/') && f.endsWith('.d.ts'))));
     expect(unwanted).toEqual([]);
   });
@@ -156,7 +155,7 @@ describe('npm pack', () => {
       }
     }
     expect(seen).toContain('dist/runtime/index.js');
-    expect(seen).toContain('lambda/rules/index.d.ts');
+    expect(seen).toContain('lambda/rules/responses.d.ts');
     expect([...allowed]).not.toContain('aws-cdk-lib');
     expect([...allowed]).not.toContain('constructs');
     expect(packages).toEqual([]);

@@ -1,6 +1,6 @@
 /** The custom resource handler (`lambda/flow-rule-provider/index.ts`) against the local WorkMail endpoint. */
 import { createHash } from 'node:crypto';
-import { OPERATIONS, type FlowRuleFields } from '../../lambda/flow-rule-provider/contract';
+import { OPERATIONS, type FlowRuleFields } from '../../lambda/rules/contract';
 import { RESPONSE_MARGIN_MS, handler } from '../../lambda/flow-rule-provider/index';
 import { setEnv, useEmulatorEnv } from '../emulator/aws-env';
 import { FlowRuleClient, createWorkMailClient } from '../../lambda/flow-rule-provider/client';

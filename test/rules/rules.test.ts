@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { FlowRuleFields } from '../../lambda/flow-rule-provider/contract';
+import type { FlowRuleFields } from '../../lambda/rules/contract';
 import {
   actionTypeProblem, fallbackActionTypes, flowRuleProblems, functionArnProblem, parseFunctionArn, patternListProblems,
   MAX_SENDER_PATTERNS_PER_ORGANIZATION, patternProblem, ruleTimeoutProblem, senderPatternQuotaProblem, senderPatternTotal, WORKMAIL_REGIONS,

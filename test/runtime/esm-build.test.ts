@@ -43,8 +43,8 @@ afterAll(() => {
 
 test('esbuild resolves cdk-workmail-lambda/runtime to the ES module build', () => {
   const code = bundle("export { parseEvent } from 'cdk-workmail-lambda/runtime';");
-  expect(code).toContain('esm/lambda/runtime/event.js');
-  expect(code).not.toContain('lambda/runtime/event.js"');
+  expect(code).toContain('esm/lambda/runtime/invocation/event.js');
+  expect(code).not.toContain('lambda/runtime/invocation/event.js"');
 });
 
 test('a handler that parses and answers carries neither the MIME rewriting nor its libraries', () => {
@@ -52,7 +52,7 @@ test('a handler that parses and answers carries neither the MIME rewriting nor i
     import { parseEvent, SyncResponse, withDeadline } from 'cdk-workmail-lambda/runtime';
     export const handler = withDeadline(async (input) => SyncResponse.forEvent(parseEvent(input)).defaultAction().build(),
       { onTimeout: () => ({ actions: [] }) });`);
-  expect(code).toContain('esm/lambda/runtime/response.js');
+  expect(code).toContain('esm/lambda/runtime/invocation/response.js');
   for (const left of ['node_modules/libmime', 'node_modules/iconv-lite', 'node_modules/libqp', 'node_modules/libbase64', 'runtime/mime/rewrite.js']) {
     expect(code).not.toContain(left);
   }
@@ -84,7 +84,7 @@ test('a metricsHandler bundle carries neither the MIME rewriting nor the SDK nor
   const code = bundle("import { metricsHandler } from 'cdk-workmail-lambda/runtime'; export const handler = metricsHandler();");
   expect(code).toContain('esm/lambda/runtime/handlers/metrics.js');
   for (const left of ['node_modules/libmime', 'node_modules/iconv-lite', '@aws-sdk/client-workmailmessageflow', 'runtime/mime/rewrite.js',
-    'runtime/message-content.js', 'handlers/common.js', 'handlers/disclaimer.js', 'handlers/attachment-filter.js']) {
+    'runtime/message-content/index.js', 'handlers/common.js', 'handlers/disclaimer.js', 'handlers/attachment-filter.js']) {
     expect(code).not.toContain(left);
   }
 });

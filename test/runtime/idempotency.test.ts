@@ -14,7 +14,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
 import { IdempotencyTable, WorkMailFunction, WorkMailOrganization } from '../../lib';
-import { IDEMPOTENCY_TABLE_ENV, idempotencyOptions, idempotencyTableName } from '../../lambda/runtime/idempotency';
+import { IDEMPOTENCY_TABLE_ENV, idempotencyOptions, idempotencyTableName } from '../../lambda/runtime/invocation/idempotency';
 import { FAKE_ACCESS_KEY_ID, setEnv } from '../emulator/aws-env';
 
 // dynalite ships no types: the part of its API the test uses.

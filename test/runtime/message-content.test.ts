@@ -251,7 +251,7 @@ describe('cold start', () => {
     const root = path.join(__dirname, '..', '..');
     const script = `
       const loaded = () => Object.keys(require.cache).filter((f) => /@aws-sdk[\\\\/]client-(s3|workmailmessageflow)[\\\\/]/.test(f)).length > 0;
-      const m = require('./lambda/runtime/message-content.ts');
+      const m = require('./lambda/runtime/message-content/index.ts');
       const before = loaded();
       m.getRawMessage('bad id').catch(() => undefined); // refused before any client is needed
       const afterRefused = loaded();

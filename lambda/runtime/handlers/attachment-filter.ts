@@ -1,13 +1,13 @@
 import { WorkMailConfigurationError } from '../errors';
-import type { WorkMailLambdaEvent } from '../event';
+import type { WorkMailLambdaEvent } from '../invocation/event';
 import { MimeRewriteError } from '../mime/errors';
 import { inspect } from '../mime/inspect';
 import type { InspectedPart } from '../mime/inspect';
 import { stripAttachments } from '../mime/transforms';
 import type { AttachmentInfo } from '../mime/transforms';
 import type { MimePart } from '../mime/types';
-import { SyncResponse } from '../response';
-import type { WorkMailSyncResponse } from '../validate';
+import { SyncResponse } from '../invocation/response';
+import type { WorkMailSyncResponse } from '../invocation/validate';
 import { deliver, syncHandler } from './common';
 import type { SyncHandler, SyncHandlerOptions } from './common';
 

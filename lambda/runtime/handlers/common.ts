@@ -3,11 +3,11 @@
  * instead of an exception, the one-line log, and reading, rewriting and putting back a message.
  */
 import type { Readable } from 'node:stream';
-import { withDeadline } from '../deadline';
-import type { LambdaContextLike } from '../deadline';
+import { withDeadline } from '../invocation/deadline';
+import type { LambdaContextLike } from '../invocation/deadline';
 import { WorkMailConfigurationError } from '../errors';
-import { WorkMailEventError, parseEvent } from '../event';
-import type { WorkMailFlowDirection, WorkMailLambdaEvent } from '../event';
+import { WorkMailEventError, parseEvent } from '../invocation/event';
+import type { WorkMailFlowDirection, WorkMailLambdaEvent } from '../invocation/event';
 import {
   InvalidContentLocationError, MessageContentError, MessageFrozenError, MessageNotFoundError, MessageRejectedError, getRawMessage, putRawMessage,
 } from '../message-content';
@@ -15,9 +15,9 @@ import type { AwsSdkClient } from '../message-content';
 import { MimeRewriteError } from '../mime/errors';
 import { rewrite } from '../mime/rewrite';
 import type { MimeTransform, RewriteReport } from '../mime/types';
-import { SyncResponse } from '../response';
-import { checkResponse } from '../validate';
-import type { WorkMailAction, WorkMailSyncResponse } from '../validate';
+import { SyncResponse } from '../invocation/response';
+import { checkResponse } from '../invocation/validate';
+import type { WorkMailAction, WorkMailSyncResponse } from '../invocation/validate';
 import { defaultLog, describeError, domainOf } from './log';
 import type { HandlerLogEntry } from './log';
 

@@ -1,5 +1,5 @@
-import { parseEvent } from '../event';
-import type { WorkMailLambdaEvent } from '../event';
+import { parseEvent } from '../invocation/event';
+import type { WorkMailLambdaEvent } from '../invocation/event';
 import { defaultLog, describeError, domainOf } from './log';
 import type { HandlerLogEntry } from './log';
 

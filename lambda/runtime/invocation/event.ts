@@ -5,11 +5,12 @@
  * adds later does not break a deployed handler. It does not check that addresses are well formed: a
  * bounce arrives with an empty `mailFrom`, and WorkMail, not the handler, decides what an address is.
  */
-import { EVENT_SUMMARY_VERSIONS } from '../rules';
-import { WorkMailRuntimeError } from './errors';
+import type { FlowDirection } from '../../rules/contract';
+import { EVENT_SUMMARY_VERSIONS } from '../../rules/responses';
+import { WorkMailRuntimeError } from '../errors';
 
-/** Direction of the email flow a rule ran on. */
-export type WorkMailFlowDirection = 'INBOUND' | 'OUTBOUND';
+/** Direction of the email flow a rule ran on: `INBOUND` or `OUTBOUND` (the rules' own `FlowDirection`). */
+export type WorkMailFlowDirection = FlowDirection;
 
 /** An address of the event (`{ address }`). */
 export interface WorkMailAddress {

@@ -3,7 +3,7 @@
  * 15 seconds as failed and retries it until the rule timeout, then applies the fallback action. A handler
  * wrapped with `withDeadline` answers `onTimeout(event)` instead, in time.
  */
-import { SYNC_INVOCATION_TIMEOUT_SECONDS } from '../rules';
+import { SYNC_INVOCATION_TIMEOUT_SECONDS } from '../../rules/flow-rules';
 
 /** The part of the Lambda context `withDeadline` reads (the `Context` of `@types/aws-lambda` has it). */
 export interface LambdaContextLike {

@@ -4,8 +4,9 @@
  * `CreateInboundMailFlowRule`, `ListOutboundMailFlowRules` and their siblings exist as IAM actions but
  * are not in the published AWS SDK model. We send them through `@aws-sdk/client-workmail`'s client
  * (AWS JSON 1.1, `X-Amz-Target: WorkMailService.<Operation>`, SigV4, the SDK's retries) with the shape
- * below. The provider (`client.ts`) and the local emulator (`test/emulator/`) both read it from here;
- * if the service's real shape differs, this is the one place to change.
+ * below. It lives in `lambda/rules`, the floor everything else stands on: the provider's client
+ * (`lambda/flow-rule-provider/client.ts`), the local WorkMail endpoint and the constructs (`lib/`) all read
+ * it from here; if the service's real shape differs, this is the one place to change.
  *
  * This module has no imports: the schema tuples are plain data in the form the SDK's schema-based
  * serializers read (`[3, namespace, name, traits, memberNames, memberSchemas]` for a structure,

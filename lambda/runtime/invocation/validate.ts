@@ -2,12 +2,13 @@
  * The one check of a synchronous Run Lambda response. `SyncResponse.build()` throws on any problem it
  * finds; `resolveDispositions` applies what WorkMail does about each one. There is no second copy.
  */
+import { emailAddressProblem } from '../../rules/addresses';
+import { bounceMessageProblem } from '../../rules/flow-rules';
 import {
-  MAX_OUTBOUND_RESPONSE_RECIPIENTS, MAX_RESPONSE_BYTES, MAX_RESPONSE_UNIQUE_ACTIONS, RESPONSE_ACTION_TYPES,
-  bounceMessageProblem, emailAddressProblem, responseActionTypes,
-} from '../rules';
-import type { ResponseActionType } from '../rules';
-import { WorkMailRuntimeError } from './errors';
+  MAX_OUTBOUND_RESPONSE_RECIPIENTS, MAX_RESPONSE_BYTES, MAX_RESPONSE_UNIQUE_ACTIONS, RESPONSE_ACTION_TYPES, responseActionTypes,
+  type ResponseActionType,
+} from '../../rules/responses';
+import { WorkMailRuntimeError } from '../errors';
 import type { WorkMailFlowDirection, WorkMailLambdaEvent } from './event';
 
 /** An action type of a synchronous response: DEFAULT, DROP, BOUNCE (both directions), MOVE_TO_JUNK, BYPASS_SPAM_CHECK (inbound). */

@@ -7,7 +7,7 @@
  * the options and the table name to pass to Powertools, so that the rest of the runtime loads without it.
  * Powertools and `@aws-sdk/client-dynamodb` are the handler's own dependencies.
  */
-import { IDEMPOTENCY_EVENT_KEY, IDEMPOTENCY_EXPIRY_SECONDS, IDEMPOTENCY_TABLE_ENV } from '../rules/idempotency';
+import { IDEMPOTENCY_EVENT_KEY, IDEMPOTENCY_EXPIRY_SECONDS, IDEMPOTENCY_TABLE_ENV } from '../../rules/idempotency';
 
 export { IDEMPOTENCY_TABLE_ENV };
 

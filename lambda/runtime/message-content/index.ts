@@ -12,8 +12,8 @@
 import { Readable } from 'node:stream';
 import {
   MESSAGE_CONTENT_BUCKET_ENV, MESSAGE_CONTENT_KEY_PREFIX, keyPrefixProblem, messageIdProblem, s3ReferenceBucketProblem,
-} from '../rules/message-content';
-import { WorkMailConfigurationError, WorkMailRuntimeError, isRetryableError } from './errors';
+} from '../../rules/message-content';
+import { WorkMailConfigurationError, WorkMailRuntimeError, isRetryableError } from '../errors';
 
 export { MESSAGE_CONTENT_BUCKET_ENV, MESSAGE_CONTENT_KEY_PREFIX };
 

@@ -5,11 +5,11 @@ import {
 } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { OPERATIONS, FlowDirection } from '../lambda/flow-rule-provider/contract';
-import { invalid } from './private/errors';
+import { OPERATIONS, type FlowDirection } from '../../lambda/rules';
+import { invalid } from './errors';
 
 /** Where `npm run build` puts the bundled provider; it ships in the package. */
-export const PROVIDER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'flow-rule-provider');
+export const PROVIDER_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'flow-rule-provider');
 
 const PROVIDER_ID = 'Custom::WorkMailFlowRuleProvider';
 const LOG_GROUP_ID = 'WorkMailFlowRuleProviderLogs';
