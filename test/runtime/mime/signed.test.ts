@@ -96,3 +96,12 @@ test('options: signed must be one of the modes', () => {
   expect(() => addDisclaimer({ text: 'x', signed: 'strip' as never })).toThrow(expect.objectContaining({ name: 'WorkMailConfigurationError', code: 'INVALID_OPTION' }));
   expect(() => stripAttachments({ signed: 'wrap' as never })).toThrow(/stripAttachments: signed must be 'leave' or 'strip', got "wrap"/);
 });
+
+test('signed content with a line WorkMail refuses: unchanged it passes, changed elsewhere the rewrite fails with SIGNED (not retryable)', async () => {
+  const content = Buffer.from(`Content-Type: text/plain; charset=us-ascii\r\n\r\n${'w'.repeat(1200)}\r\n`);
+  const mime = signer.pgp(content);
+  const untouched = await run(mime, addDisclaimer({ text: 'x' }));
+  expect(untouched.report.changes).toEqual([]);
+  expect(signer.pgpValid(untouched.out)).toBe(true);
+  await expect(collect(rewrite(mime, tagSubject('[EXT]')))).rejects.toMatchObject({ name: 'MimeRewriteError', code: 'SIGNED', retryable: false });
+});
