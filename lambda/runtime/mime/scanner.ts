@@ -1,17 +1,7 @@
 /**
  * The byte scanner under `rewrite` and `inspect`: finds header blocks and boundary lines, and hands each part
- * and each run of body bytes to a sink. It parses only header blocks and the first bytes of candidate lines;
- * body bytes are searched with `Buffer.indexOf('--')` (base64 has no '-') and passed on as slices.
- *
- * Rules it keeps (docs/mime.md, "Hostile input"):
- * - Progress: every step consumes input or moves from a header block to its body (which then consumes);
- *   bytes waiting for more input are kept in one growing buffer and never scanned twice, so n bytes cost O(n).
- * - One view of the parts: a boundary line is recognised after CRLF, a bare LF or a lone CR (Python's
- *   `email` splits lines at all three), with trailing whitespace (RFC 2046 5.1.1), for every multipart
- *   still open around it; a line that goes on after the closing `--` is text. A multipart stays known after
- *   its close delimiter: a later delimiter line of it starts a part again, as mailparser reads it.
- * - Limits (`MIME_LIMITS`): deeper nesting, more parts, a longer header block or boundary fail with
- *   `MimeRewriteError` `LIMIT`.
+ * and each run of body bytes (as slices) to a sink. Bodies are searched with `Buffer.indexOf('--')` (base64 has
+ * no '-'). The rules it keeps (progress, one view of the parts, limits) are in docs/mime.md, "Hostile input".
  */
 import { LfToCrlf } from './conform';
 import { MimeRewriteError } from './errors';
@@ -34,7 +24,7 @@ interface Frame {
 }
 
 export class MimeScanner {
-  /** Steps taken and bytes looked at twice: the work the scan did, for the tests that bound it by the input size. */
+  /** Steps taken: the work the scan did, which the tests bound by the input size. */
   public work = 0;
   public normalisedLineEnds = false;
   public stopped = false;
