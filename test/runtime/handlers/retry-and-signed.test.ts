@@ -6,7 +6,7 @@ import { attachmentFilterHandler, disclaimerHandler, subjectTagHandler } from '.
 import type { HandlerLogEntry, SyncHandler } from '../../../lambda/runtime';
 
 type Log = (e: HandlerLogEntry) => void;
-import { MessageContentEndpoints, startMessageContentEndpoints } from '../../emulator/message-content-endpoints';
+import { MessageContentEndpoints, startMessageContentEndpoints } from '../../local/message-content-endpoints';
 import { FIXTURES } from '../../fixtures/mime/fixtures';
 import { deepMessage } from '../../fixtures/mime/hostile';
 import { messageFlowProblems, parse } from '../mime/helpers';
