@@ -1,10 +1,11 @@
+import { WorkMailConfigurationError } from '../errors';
 import { inspect } from '../mime/rewrite';
 import type { InspectedPart } from '../mime/rewrite';
 import { stripAttachments } from '../mime/transforms';
 import type { AttachmentInfo } from '../mime/transforms';
 import type { MimePart } from '../mime/types';
 import { SyncResponse } from '../invocation/response';
-import { deliver, syncHandler } from './common';
+import { deliver, syncHandler, withOptions } from './common';
 import type { SyncHandler, SyncHandlerOptions } from './common';
 
 /** What `attachmentFilterHandler` does with a message that carries a matching attachment. */
@@ -48,24 +49,24 @@ export const DEFAULT_ATTACHMENT_BOUNCE_MESSAGE = 'This message was not delivered
  * and stop at the first attachment that matches by type. Strip rewrites it with `stripAttachments`.
  * Attachments of forwarded messages (message/rfc822 parts) count too.
  *
- * @throws TypeError/RangeError at once for an unknown action, no criterion, a bad `maxBytes`, an empty
- *   bounce message, or a `safeAction` that is not a valid answer
+ * @throws WorkMailConfigurationError (`INVALID_OPTION`) at once for an unknown action, no criterion, a bad
+ *   `maxBytes`, an empty bounce message, or a `safeAction` that is not a valid answer
  */
 export function attachmentFilterHandler(options: AttachmentFilterHandlerOptions): SyncHandler {
   const { action, maxBytes } = options;
   if (action !== 'drop' && action !== 'bounce' && action !== 'strip') {
-    throw new TypeError(`attachmentFilterHandler: action must be 'drop', 'bounce' or 'strip', got ${JSON.stringify(action)}`);
+    throw new WorkMailConfigurationError('INVALID_OPTION', `attachmentFilterHandler: action must be 'drop', 'bounce' or 'strip', got ${JSON.stringify(action)}`);
   }
   if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes >= 0)) {
-    throw new RangeError(`attachmentFilterHandler: maxBytes must be a whole number of bytes >= 0, got ${maxBytes}`);
+    throw new WorkMailConfigurationError('INVALID_OPTION', `attachmentFilterHandler: maxBytes must be a whole number of bytes >= 0, got ${maxBytes}`);
   }
   const extensions = (options.extensions ?? []).map((e) => e.trim().toLowerCase().replace(/^\./, '')).filter(Boolean);
   const contentTypes = (options.contentTypes ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean);
   if (!extensions.length && !contentTypes.length && maxBytes === undefined && !options.when) {
-    throw new TypeError('attachmentFilterHandler: give at least one of extensions, contentTypes, maxBytes or when (nothing would match)');
+    throw new WorkMailConfigurationError('INVALID_OPTION', 'attachmentFilterHandler: give at least one of extensions, contentTypes, maxBytes or when (nothing would match)');
   }
   const bounceMessage = options.bounceMessage ?? DEFAULT_ATTACHMENT_BOUNCE_MESSAGE;
-  if (action === 'bounce' && bounceMessage.trim() === '') throw new TypeError('attachmentFilterHandler: bounceMessage must not be empty');
+  if (action === 'bounce' && bounceMessage.trim() === '') throw new WorkMailConfigurationError('INVALID_OPTION', 'attachmentFilterHandler: bounceMessage must not be empty');
 
   const byType = (a: AttachmentInfo): boolean => {
     const name = a.filename?.toLowerCase() ?? '';
@@ -81,7 +82,7 @@ export function attachmentFilterHandler(options: AttachmentFilterHandlerOptions)
     ...('bodyBytes' in p ? { bodyBytes: p.bodyBytes } : {}),
   });
   const strip = action === 'strip'
-    ? stripAttachments({ when: byType, ...(maxBytes !== undefined ? { maxBytes } : {}), ...(options.note ? { note: options.note } : {}) })
+    ? withOptions('attachmentFilterHandler', () => stripAttachments({ when: byType, ...(maxBytes !== undefined ? { maxBytes } : {}), ...(options.note ? { note: options.note } : {}) }))
     : undefined;
 
   return syncHandler('attachmentFilterHandler', options, async (event, tools) => {

@@ -1,5 +1,5 @@
 import { addDisclaimer } from '../mime/transforms';
-import { deliver, syncHandler } from './common';
+import { deliver, syncHandler, withOptions } from './common';
 import type { SyncHandler, SyncHandlerOptions } from './common';
 
 /** Options of `disclaimerHandler`. At least one of `text` and `html` is required. */
@@ -15,11 +15,12 @@ export interface DisclaimerHandlerOptions extends SyncHandlerOptions {
  * (`addDisclaimer`), puts the message back, and answers DEFAULT for every recipient.
  * The function needs grantReadMessageContent() and grantWriteMessageContent().
  *
- * @throws TypeError at once when neither `text` nor `html` is given, or `safeAction` is not a valid answer
+ * @throws WorkMailConfigurationError (`INVALID_OPTION`) at once when neither `text` nor `html` is given, or
+ *   `safeAction` is not a valid answer
  */
 export function disclaimerHandler(options: DisclaimerHandlerOptions): SyncHandler {
   // Made now, so that a handler without a disclaimer fails when it is created, not on every message.
-  const transform = addDisclaimer({ text: options.text, html: options.html });
+  const transform = withOptions('disclaimerHandler', () => addDisclaimer({ text: options.text, html: options.html }));
   return syncHandler('disclaimerHandler', options, async (event, tools) => {
     const { changes, warnings } = await tools.rewriteMessage([transform]);
     tools.log({ level: 'info', outcome: changes.length ? 'updated' : 'unchanged', changes, ...(warnings.length ? { warnings } : {}) });
