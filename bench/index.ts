@@ -6,7 +6,8 @@
  * scale (1 / 50 / 200 rules), provider weight and cold load vs. aws-cdk-lib's AwsCustomResource handler,
  * Create / Update / Delete latency against the local WorkMail emulator, the runtime toolkit's
  * per-invocation overhead, cold require and bundled size (bench/runtime.ts), and MIME rewriting of a 40 MB
- * message vs. the plain read/copy and the general libraries (bench/mime.ts, also runnable alone).
+ * message vs. the plain read/copy and the general libraries (bench/mime.ts, also runnable alone), and the
+ * mail-flow simulation (bench/simulation.ts).
  *
  * Environment: BENCH_CDK_CLI=<path to the cdk bin> to use another CDK CLI than node_modules/aws-cdk;
  * BENCH_CLI_RUNS=<n> for more CDK CLI runs per app than 5 (on a busy machine); BENCH_QUICK=1 for fewer samples
@@ -21,6 +22,7 @@ import { APP_COMMANDS, cliSynthOverhead, inProcessSynth, libraryLoad, ROOT, scal
 import { printBundleSize, printColdRequire, printOverhead, runtimeBundleSize, runtimeColdRequire, runtimeOverhead } from './runtime';
 import { mimeBench, printMimeBench } from './mime';
 import { writeReport, type ReportSection } from './report';
+import { printSimulationBench, simulationBench } from './simulation';
 import { kib, ms, table } from './stats';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -150,6 +152,9 @@ async function main(): Promise<void> {
         ...rows.map((r) => [r.name, kib(r.bundleBytes), ms(r.requireMedianMs), r.firstCallMedianMs === undefined ? '-' : ms(r.firstCallMedianMs)])]),
       `${N.messageContentSamples} samples each; the first call goes to the local Message Flow endpoint.`,
     ].join('\n'));
+
+  await section('Mail-flow simulation: rule selection, a cold CLI run, 100 messages through a warm simulator (bench/simulation.ts)', 'simulation',
+    () => simulationBench(QUICK), printSimulationBench);
 
   const out = path.join(ROOT, '.bench', 'results.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });

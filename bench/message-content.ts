@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
-import { startMessageContentEndpoints } from '../test/emulator/message-content-endpoints';
+import { startMessageContentEndpoints } from '../test/local/message-content-endpoints';
 import { median, round } from './stats';
 
 const ROOT = path.join(__dirname, '..');

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { WorkMailEmulator } from '../test/emulator/workmail-emulator';
+import { WorkMailEmulator } from '../local/endpoints/workmail';
 import { median, percentile, round, timeAsync } from './stats';
 
 const ROOT = path.join(__dirname, '..');

@@ -13,6 +13,7 @@ import { check, invalid, warn, WARNINGS } from './private/errors';
 import { checkSameEnvironment } from './private/environment';
 import { allowWorkMailInvoke } from './private/permission';
 import { flowRuleProvider } from './private/provider';
+import { registerForShadowCheck } from './private/shadowed-rules';
 
 /**
  * An Amazon WorkMail email flow rule.
@@ -208,6 +209,7 @@ function renderFlowRule(
 
   registerName(rule, direction, organization.organizationId, ruleName);
   registerSenderPatterns(rule, organization.organizationId, senderPatterns);
+  registerForShadowCheck(rule, direction, organization.organizationId, { name: ruleName, senderPatterns, destinationPatterns, actionType: action.type });
   return { resource, ruleName };
 }
 

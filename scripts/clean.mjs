@@ -12,6 +12,6 @@ function sweep(dir) {
     else if (/\.(js|d\.ts)$/.test(name)) rmSync(path);
   }
 }
-for (const dir of ['lib', 'lambda', 'bin']) sweep(join(root, dir));
+for (const dir of ['lib', 'lambda', 'local', 'bin']) sweep(join(root, dir));
 rmSync(join(root, 'esm'), { recursive: true, force: true });
 rmSync(join(root, 'dist'), { recursive: true, force: true });

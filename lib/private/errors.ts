@@ -8,6 +8,7 @@ export const WARNINGS = {
   synchronousFunctionTimeout: 'cdk-workmail-lambda:synchronousFunctionTimeout',
   messageContentBucketPolicy: 'cdk-workmail-lambda:messageContentBucketPolicy',
   messageContentBucketEncryption: 'cdk-workmail-lambda:messageContentBucketEncryption',
+  shadowedRule: 'cdk-workmail-lambda:shadowedRule',
 } as const;
 
 /** An error for a bad input, prefixed with the construct path so that the user finds the construct. */

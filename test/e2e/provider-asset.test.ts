@@ -14,10 +14,10 @@ import { App } from 'aws-cdk-lib';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ExampleStack } from '../../bin/example-stack';
 import { OPERATIONS } from '../../lambda/rules/contract';
-import { useEmulatorEnv } from '../emulator/aws-env';
+import { useEmulatorEnv } from '../local/aws-env';
 import { FlowRuleClient, createWorkMailClient } from '../../lambda/flow-rule-provider/client';
-import { ORG, OTHER_ORG, outboundAsyncRule, senderPatterns } from '../emulator/sample-rules';
-import { WorkMailEmulator } from '../emulator/workmail-emulator';
+import { ORG, OTHER_ORG, outboundAsyncRule, senderPatterns } from '../local/sample-rules';
+import { WorkMailEmulator } from '../../local/endpoints/workmail';
 import { RESPONSE_URL, STACK_ID } from '../provider/events';
 import { providerInvoker, providerAssetDir, resolveProperties, type CloudFormationResponse, type Template } from './cloudformation';
 

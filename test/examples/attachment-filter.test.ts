@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ATTACHMENT_FILTER_HANDLER_DIR } from '../../bin/example-stack';
-import { MessageContentEndpoints, startMessageContentEndpoints } from '../emulator/message-content-endpoints';
+import { MessageContentEndpoints, startMessageContentEndpoints } from '../local/message-content-endpoints';
 import { BundledOutcome, runBundledHandler } from './run-bundled';
 
 const BUCKET = 'example-message-content';

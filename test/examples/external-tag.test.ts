@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EXTERNAL_TAG_HANDLER_DIR } from '../../bin/example-stack';
-import { MessageContentEndpoints, startMessageContentEndpoints } from '../emulator/message-content-endpoints';
+import { MessageContentEndpoints, startMessageContentEndpoints } from '../local/message-content-endpoints';
 import { BundledOutcome, runBundledHandler } from './run-bundled';
 
 const TAG = '[EXTERNAL]';

@@ -8,8 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-
-const ROOT = path.join(__dirname, '..', '..');
+import { ROOT, cleanEnv, pack, project } from './packed';
 const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
 
 /** Source trees compiled in place by `tsc -p tsconfig.json`: each .ts ships as .js + .d.ts. */
@@ -18,13 +17,6 @@ const COMPILED_SOURCES = ['lib', 'lambda/rules'];
 const RUNTIME_BUNDLE = 'dist/runtime/index.js';
 /** The bundled provider (assets/flow-rule-provider, PROVIDER_ASSET_DIR in lib/private/provider.ts). */
 const PROVIDER_BUNDLE = 'assets/flow-rule-provider/index.js';
-
-/** npm, as the one running the tests if there is one (npm test sets npm_execpath). */
-function npm(args: string[], cwd: string): string {
-  const execPath = process.env.npm_execpath;
-  const [cmd, cmdArgs] = execPath && /npm-cli\.js$/.test(execPath) ? [process.execPath, [execPath, ...args]] : ['npm', args];
-  return execFileSync(cmd, cmdArgs, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-}
 
 function sourcesUnder(dir: string): string[] {
   const abs = path.join(ROOT, dir);
@@ -61,11 +53,9 @@ beforeAll(() => {
     if (!fs.existsSync(path.join(ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` before this test (npm test does it in pretest)`);
   }
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-workmail-pack-'));
-  // --ignore-scripts: `prepare` would rebuild (and rewrite assets/ under the other test files' feet).
-  const out = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], ROOT);
-  const [info] = JSON.parse(out.slice(out.indexOf('[')));
-  tarball = path.join(tmp, info.filename);
-  packed = info.files.map((f: { path: string }) => f.path);
+  const info = pack(tmp);
+  tarball = info.tarball;
+  packed = info.files.map((f) => f.path);
 });
 
 afterAll(() => {
@@ -113,7 +103,7 @@ describe('npm pack', () => {
 
   test('every target of the "exports" map is in the package, types first in each condition set', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    expect(Object.keys(pkg.exports)).toEqual(['.', './runtime', './package.json']);
+    expect(Object.keys(pkg.exports)).toEqual(['.', './runtime', './testing', './package.json']);
     const targets: string[] = [];
     for (const [key, target] of Object.entries<any>(pkg.exports)) {
       if (typeof target === 'string') targets.push(target);
@@ -205,16 +195,10 @@ describe('a consumer project with the packed tarball', () => {
 
   beforeAll(() => {
     consumer = path.join(tmp, 'consumer');
-    const modules = path.join(consumer, 'node_modules');
-    const installed = path.join(modules, 'cdk-workmail-lambda');
-    fs.mkdirSync(installed, { recursive: true });
-    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({
-      name: 'consumer', version: '1.0.0', private: true,
-      dependencies: { 'aws-cdk-lib': '*', 'constructs': '*', 'cdk-workmail-lambda': `file:${tarball}` },
-    }, null, 2));
     // The peer dependencies from this checkout, without network; the package itself from the tarball.
-    for (const peer of ['aws-cdk-lib', 'constructs']) fs.symlinkSync(path.join(ROOT, 'node_modules', peer), path.join(modules, peer), 'dir');
-    execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
+    project(consumer, tarball, ['aws-cdk-lib', 'constructs'], {
+      dependencies: { 'aws-cdk-lib': '*', 'constructs': '*', 'cdk-workmail-lambda': `file:${tarball}` },
+    });
 
     fs.writeFileSync(path.join(consumer, 'app.js'), `
       const { App, Stack } = require('aws-cdk-lib');
@@ -257,8 +241,7 @@ describe('a consumer project with the packed tarball', () => {
     `);
     outdir = path.join(consumer, 'cdk.out');
     // Preserve the consumer's path for its own modules but nothing of this checkout's (no NODE_PATH, no ts-node).
-    const { NODE_PATH: _nodePath, NODE_OPTIONS: _nodeOptions, ...env } = process.env;
-    const stdout = execFileSync(process.execPath, ['app.js', outdir], { cwd: consumer, env, encoding: 'utf8' });
+    const stdout = execFileSync(process.execPath, ['app.js', outdir], { cwd: consumer, env: cleanEnv(), encoding: 'utf8' });
     result = JSON.parse(stdout.trim().split('\n').pop()!);
   });
 
@@ -297,11 +280,8 @@ describe('a consumer project with the packed tarball', () => {
 
 describe('a handler project with only the packed tarball (no aws-cdk-lib, no constructs)', () => {
   test("require('cdk-workmail-lambda/runtime') works, and loads nothing but the runtime's one file and Node built-ins", () => {
-    const project = path.join(tmp, 'handler-only');
-    const installed = path.join(project, 'node_modules', 'cdk-workmail-lambda');
-    fs.mkdirSync(installed, { recursive: true });
-    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'handler-only', version: '1.0.0', private: true }));
-    execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
+    const handlerOnly = path.join(tmp, 'handler-only');
+    const installed = project(handlerOnly, tarball, []);
     const script = `
       const Module = require('module');
       const requests = [];
@@ -313,8 +293,7 @@ describe('a handler project with only the packed tarball (no aws-cdk-lib, no con
       const { parseEvent, SyncResponse, resolveDispositions, withDeadline } = require('cdk-workmail-lambda/runtime');
       const loaded = Object.keys(require.cache).map((f) => require('path').relative(${JSON.stringify(installed)}, f)).sort();
       console.log(JSON.stringify({ requests, loaded, api: [typeof parseEvent, typeof SyncResponse, typeof resolveDispositions, typeof withDeadline] }));`;
-    const { NODE_PATH: _nodePath, NODE_OPTIONS: _nodeOptions, ...env } = process.env;
-    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: project, env, encoding: 'utf8' }).trim().split('\n').pop()!);
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: handlerOnly, env: cleanEnv(), encoding: 'utf8' }).trim().split('\n').pop()!);
     expect(out.api).toEqual(['function', 'function', 'function', 'function']);
     expect(out.requests.filter((r: string) => !r.startsWith('.'))).toEqual(['cdk-workmail-lambda/runtime']);
     expect(out.loaded).toEqual([RUNTIME_BUNDLE]);

@@ -2,10 +2,10 @@
 import { createHash } from 'node:crypto';
 import { OPERATIONS, type FlowRuleFields } from '../../lambda/rules/contract';
 import { RESPONSE_MARGIN_MS, handler } from '../../lambda/flow-rule-provider/index';
-import { setEnv, useEmulatorEnv } from '../emulator/aws-env';
+import { setEnv, useEmulatorEnv } from '../local/aws-env';
 import { FlowRuleClient, createWorkMailClient } from '../../lambda/flow-rule-provider/client';
-import { ACCOUNT, FUNCTION_ARN, ORG, OTHER_ORG, inboundSyncRule, outboundAsyncRule, senderPatterns } from '../emulator/sample-rules';
-import { WorkMailEmulator } from '../emulator/workmail-emulator';
+import { ACCOUNT, FUNCTION_ARN, ORG, OTHER_ORG, inboundSyncRule, outboundAsyncRule, senderPatterns } from '../local/sample-rules';
+import { WorkMailEmulator } from '../../local/endpoints/workmail';
 import { STACK_ID, createEvent, deleteEvent, lambdaContext, updateEvent } from './events';
 
 const INBOUND = { resourceType: 'Custom::WorkMailInboundFlowRule', logicalId: 'ScanInbound' };

@@ -15,7 +15,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { Context } from 'aws-lambda';
 import { IdempotencyTable, WorkMailFunction, WorkMailOrganization } from '../../lib';
 import { IDEMPOTENCY_TABLE_ENV, idempotencyOptions, idempotencyTableName } from '../../lambda/runtime/invocation/idempotency';
-import { FAKE_ACCESS_KEY_ID, setEnv } from '../emulator/aws-env';
+import { FAKE_ACCESS_KEY_ID, setEnv } from '../local/aws-env';
 
 // dynalite ships no types: the part of its API the test uses.
 const dynalite: (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => Server = require('dynalite');

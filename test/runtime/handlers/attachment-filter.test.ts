@@ -3,7 +3,7 @@
  */
 import { DEFAULT_ATTACHMENT_BOUNCE_MESSAGE, attachmentFilterHandler, inspect } from '../../../lambda/runtime';
 import type { AttachmentFilterHandlerOptions } from '../../../lambda/runtime';
-import { MessageContentEndpoints, startMessageContentEndpoints } from '../../emulator/message-content-endpoints';
+import { MessageContentEndpoints, startMessageContentEndpoints } from '../../local/message-content-endpoints';
 import { FIXTURES, largeMessage } from '../../fixtures/mime/fixtures';
 import { parse, split } from '../mime/helpers';
 import { BUCKET, context, dispositions, event, everyone, logSink, newId } from './helpers';

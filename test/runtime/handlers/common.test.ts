@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { WorkMailRuntimeError, attachmentFilterHandler, disclaimerHandler, permanentFailure, subjectTagHandler } from '../../../lambda/runtime';
 import type { AwsSdkClient } from '../../../lambda/runtime';
-import { MessageContentEndpoints, startMessageContentEndpoints } from '../../emulator/message-content-endpoints';
+import { MessageContentEndpoints, startMessageContentEndpoints } from '../../local/message-content-endpoints';
 import { FIXTURES } from '../../fixtures/mime/fixtures';
 import { BUCKET, context, dispositions, event, everyone, logSink, newId } from './helpers';
 

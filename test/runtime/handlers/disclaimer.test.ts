@@ -2,7 +2,7 @@
  * disclaimerHandler end to end: local Message Flow + S3 through the real SDK clients, every MIME fixture.
  */
 import { disclaimerHandler } from '../../../lambda/runtime';
-import { MessageContentEndpoints, startMessageContentEndpoints } from '../../emulator/message-content-endpoints';
+import { MessageContentEndpoints, startMessageContentEndpoints } from '../../local/message-content-endpoints';
 import { FIXTURES } from '../../fixtures/mime/fixtures';
 import { parse, split } from '../mime/helpers';
 import { BUCKET, context, dispositions, event, everyone, logSink, newId } from './helpers';

@@ -4,7 +4,7 @@
  */
 import { metricsHandler, UNKNOWN_DIMENSION_VALUE } from '../../../lambda/runtime';
 import type { MetricsHandlerOptions } from '../../../lambda/runtime';
-import { MessageContentEndpoints, startMessageContentEndpoints } from '../../emulator/message-content-endpoints';
+import { MessageContentEndpoints, startMessageContentEndpoints } from '../../local/message-content-endpoints';
 import { BUCKET, event, logSink, newId } from './helpers';
 
 /** Problems of one EMF document against the specification; [] when it is valid. */

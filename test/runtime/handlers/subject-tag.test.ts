@@ -2,7 +2,7 @@
  * subjectTagHandler end to end: local Message Flow + S3 through the real SDK clients, every MIME fixture.
  */
 import { subjectTagHandler } from '../../../lambda/runtime';
-import { MessageContentEndpoints, startMessageContentEndpoints } from '../../emulator/message-content-endpoints';
+import { MessageContentEndpoints, startMessageContentEndpoints } from '../../local/message-content-endpoints';
 import { FIXTURES } from '../../fixtures/mime/fixtures';
 import { parse, split, toCrlf } from '../mime/helpers';
 import { BUCKET, context, dispositions, event, everyone, logSink, newId } from './helpers';

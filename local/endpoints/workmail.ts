@@ -15,17 +15,15 @@
  * (`{ organizationId, state? }`), `POST /__emulator/limits` (`{ maxRulesPerOrganization }`, null for none),
  * `POST /__emulator/reset`, `GET /__emulator/state`, `GET /__emulator/requests`.
  */
-import { randomUUID } from 'node:crypto';
-import * as http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type * as http from 'node:http';
+import { ERRORS, TARGET_PREFIX, type FlowDirection } from '../../lambda/rules/contract';
+import { organizationIdProblem } from '../../lambda/rules';
 import {
-  ERRORS, OPERATIONS, REQUIRED_MEMBERS, TARGET_PREFIX, operationSchema,
-  type DescribedFlowRule, type FlowDirection, type FlowRuleFields, type OperationKind,
-} from '../../lambda/rules/contract';
-import { flowRuleProblems, organizationIdProblem, senderPatternQuotaProblem, type RuleSenderPatterns } from '../../lambda/rules';
+  ACTIVE, CONTENT_TYPE, OPERATION_INDEX, type Organization, ServiceError, type StoredRule, checkState, execute, header, send,
+} from './workmail-operations';
+import { HttpEndpoint, checkSigV4 } from './server';
 
-/** The state of an organization that serves requests; any other state answers `OrganizationStateException`. */
-export const ACTIVE = 'Active';
+export { ACTIVE, type StoredRule };
 
 /** The organization the emulator knows when started from the command line without `--organization`. */
 export const PLACEHOLDER_ORGANIZATION_ID = 'm-0123456789abcdef0123456789abcdef';
@@ -85,19 +83,8 @@ export interface RecordedRequest {
   readonly fault?: FaultKind;
 }
 
-/** A stored rule: the described rule plus what the emulator keeps about it. */
-export interface StoredRule extends DescribedFlowRule {
-  readonly ClientToken?: string;
-}
-
 /** Rules per organization and direction, as `state()` returns them. */
 export type EmulatorState = Record<string, Record<FlowDirection, StoredRule[]>>;
-
-class ServiceError extends Error {
-  constructor(readonly type: string, message: string, readonly status = 400) {
-    super(message);
-  }
-}
 
 interface PendingFault {
   readonly fault: Fault;
@@ -105,26 +92,10 @@ interface PendingFault {
   readonly operation?: string;
 }
 
-interface Organization {
-  state: string;
-  readonly rules: Record<FlowDirection, StoredRule[]>;
-  readonly tokens: Record<FlowDirection, Map<string, string>>;
-}
-
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
 const CONTROL_PREFIX = '/__emulator/';
-const DEFAULT_PAGE_SIZE = 25;
-const MAX_PAGE_SIZE = 100;
-
-const OPERATION_INDEX = new Map<string, { direction: FlowDirection; kind: OperationKind }>();
-for (const direction of Object.keys(OPERATIONS) as FlowDirection[]) {
-  for (const [kind, name] of Object.entries(OPERATIONS[direction])) {
-    OPERATION_INDEX.set(name, { direction, kind: kind as OperationKind });
-  }
-}
 
 /** A local WorkMail flow rule endpoint; see the module comment. */
-export class WorkMailEmulator {
+export class WorkMailEmulator extends HttpEndpoint {
   /** Starts an emulator on 127.0.0.1. */
   public static async start(options: WorkMailEmulatorOptions = {}): Promise<WorkMailEmulator> {
     const emulator = new WorkMailEmulator(options);
@@ -137,36 +108,18 @@ export class WorkMailEmulator {
   /** The account the emulator plays. */
   public readonly account: string;
 
-  private readonly server: http.Server;
   private readonly organizations = new Map<string, Organization>();
   private readonly recorded: RecordedRequest[] = [];
   private faults: PendingFault[] = [];
   private maxRules?: number;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly sockets = new Set<Socket>();
-  private address?: AddressInfo;
 
   private constructor(options: WorkMailEmulatorOptions) {
+    super();
     this.region = options.region ?? 'us-east-1';
     this.account = options.account ?? '123456789012';
     this.maxRulesPerOrganization = options.maxRulesPerOrganization;
     for (const id of options.organizations ?? []) this.addOrganization(id);
-    this.server = http.createServer((req, res) => this.onRequest(req, res));
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-  }
-
-  /** `http://127.0.0.1:<port>`, the value for `AWS_ENDPOINT_URL_WORKMAIL`. */
-  public get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  /** The port the emulator listens on. */
-  public get port(): number {
-    if (!this.address) throw new Error('the emulator is not listening');
-    return this.address.port;
   }
 
   /** Makes an organization exist (idempotent; the state of an existing organization is set when given). */
@@ -290,39 +243,15 @@ export class WorkMailEmulator {
   public async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    if (!this.server.listening) return;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const socket of this.sockets) socket.destroy();
-    await closed;
+    await super.stop();
   }
 
-  private listen(port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        this.address = this.server.address() as AddressInfo;
-        resolve();
-      });
-    });
-  }
-
-  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      try {
-        if ((req.url ?? '').startsWith(CONTROL_PREFIX)) this.control(req, res, text);
-        else this.workMail(req, res, text);
-      } catch (e) {
-        // An emulator bug: answer 500 so that the test sees it instead of hanging.
-        if (!res.headersSent) {
-          res.writeHead(500, { 'content-type': CONTENT_TYPE });
-          res.end(JSON.stringify({ __type: 'EmulatorError', message: String((e as Error)?.stack ?? e) }));
-        }
-      }
-    });
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    if ((req.url ?? '').startsWith(CONTROL_PREFIX)) this.control(req, res, text);
+    else this.workMail(req, res, text);
   }
 
   private workMail(req: http.IncomingMessage, res: http.ServerResponse, text: string): void {
@@ -370,7 +299,7 @@ export class WorkMailEmulator {
       let answer: unknown;
       let errorType: string | undefined;
       try {
-        answer = this.execute(known.direction, known.kind, body as Record<string, unknown>);
+        answer = execute({ organizations: this.organizations, region: this.region, account: this.account, maxRules: this.maxRules }, known.direction, known.kind, body as Record<string, unknown>);
       } catch (e) {
         if (!(e instanceof ServiceError)) throw e;
         status = e.status;
@@ -395,13 +324,10 @@ export class WorkMailEmulator {
 
   private checkSignature(req: http.IncomingMessage): void {
     const authorization = header(req, 'authorization');
-    if (!authorization) throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
-    const match = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/
-      .exec(authorization);
-    if (!match) throw new ServiceError('IncompleteSignatureException', `Authorization header is not an AWS Signature Version 4 header: ${authorization}`, 403);
-    const [, , , region, service, signedHeaders] = match;
-    if (service !== 'workmail') throw new ServiceError('InvalidSignatureException', `Credential should be scoped to correct service: 'workmail', got '${service}'`, 403);
-    if (region !== this.region) throw new ServiceError('InvalidSignatureException', `Credential should be scoped to a valid region: '${this.region}', got '${region}'`, 403);
+    const problem = checkSigV4(authorization, 'workmail', this.region);
+    if (problem) throw new ServiceError(problem.code, problem.code === 'IncompleteSignatureException' ? `${problem.message}: ${authorization}` : problem.message, 403);
+    const signedHeaders = /SignedHeaders=([a-z0-9;-]+), ?Signature=[0-9a-f]{64}$/.exec(authorization!)?.[1];
+    if (!signedHeaders) throw new ServiceError('IncompleteSignatureException', `Authorization header is not an AWS Signature Version 4 header: ${authorization}`, 403);
     for (const required of ['host', 'x-amz-date', 'x-amz-target']) {
       if (!signedHeaders.split(';').includes(required)) throw new ServiceError('IncompleteSignatureException', `SignedHeaders must include ${required}`, 403);
     }
@@ -413,94 +339,6 @@ export class WorkMailEmulator {
     pending.remaining -= 1;
     if (pending.remaining <= 0) this.faults.splice(this.faults.indexOf(pending), 1);
     return pending.fault;
-  }
-
-  private execute(direction: FlowDirection, kind: OperationKind, input: Record<string, unknown>): unknown {
-    const operation = OPERATIONS[direction][kind];
-    const inputSchema = (operationSchema(direction, kind) as unknown[])[4] as () => unknown;
-    const typeProblems = shapeProblems(input, inputSchema(), '');
-    if (typeProblems.length) throw new ServiceError('SerializationException', `${operation}: ${typeProblems.join('; ')}`);
-    const missing = REQUIRED_MEMBERS[kind].filter((name) => input[name] === undefined || input[name] === null);
-    if (missing.length) throw new ServiceError(ERRORS.invalidParameter, `${operation}: missing required member(s) ${missing.join(', ')}`);
-
-    const organizationId = input.OrganizationId as string;
-    if (kind === 'create' || kind === 'update') {
-      const { ClientToken: _token, RuleId: _id, ...fields } = input;
-      const problems = flowRuleProblems(direction, fields as unknown as FlowRuleFields, { region: this.region, account: this.account });
-      if (problems.length) throw new ServiceError(ERRORS.invalidParameter, problems.join('; '));
-    } else {
-      const problem = organizationIdProblem('OrganizationId', organizationId);
-      if (problem) throw new ServiceError(ERRORS.invalidParameter, problem);
-    }
-    const org = this.organizations.get(organizationId);
-    if (!org) throw new ServiceError(ERRORS.organizationNotFound, `Organization ${organizationId} does not exist`);
-    if (org.state !== ACTIVE) {
-      throw new ServiceError(ERRORS.organizationState, `Organization ${organizationId} is not ${ACTIVE} (state ${org.state})`);
-    }
-    const rules = org.rules[direction];
-    const what = `${direction.toLowerCase()} email flow rule`;
-    const find = () => {
-      const rule = rules.find((r) => r.RuleId === input.RuleId);
-      if (!rule) throw new ServiceError(ERRORS.ruleNotFound, `The ${what} ${input.RuleId} does not exist in organization ${organizationId}`);
-      return rule;
-    };
-    const nameCheck = (name: string, except?: string) => {
-      if (rules.some((r) => r.Name === name && r.RuleId !== except)) {
-        throw new ServiceError(ERRORS.nameTaken, `An ${what} named ${JSON.stringify(name)} already exists in organization ${organizationId}`);
-      }
-    };
-
-    // The quota counts every rule of the organization, both directions, with `input` in place of the rule it updates.
-    const patternQuotaCheck = (except?: string) => {
-      const counts: RuleSenderPatterns[] = [];
-      for (const d of ['INBOUND', 'OUTBOUND'] as const) {
-        for (const r of org.rules[d]) if (r.RuleId !== except) counts.push({ rule: r.Name, count: r.SenderPatterns.length });
-      }
-      counts.push({ rule: input.Name as string, count: (input.SenderPatterns as string[]).length });
-      const problem = senderPatternQuotaProblem(organizationId, `With this ${what}, the email flow rules`, counts, false);
-      if (problem) throw new ServiceError(ERRORS.limitExceeded, problem);
-    };
-
-    switch (kind) {
-      case 'create': {
-        const token = input.ClientToken as string | undefined;
-        const existing = token !== undefined ? org.tokens[direction].get(token) : undefined;
-        if (existing) return { RuleId: existing };
-        nameCheck(input.Name as string);
-        const count = org.rules.INBOUND.length + org.rules.OUTBOUND.length;
-        if (this.maxRules !== undefined && count >= this.maxRules) {
-          throw new ServiceError(ERRORS.limitExceeded,
-            `Organization ${organizationId} has ${count} email flow rules (inbound and outbound together), the most it may have (${this.maxRules})`);
-        }
-        patternQuotaCheck();
-        const RuleId = randomUUID();
-        rules.push({ RuleId, ...ruleFields(input), ...(token !== undefined ? { ClientToken: token } : {}) });
-        if (token !== undefined) org.tokens[direction].set(token, RuleId);
-        return { RuleId };
-      }
-      case 'update': {
-        const rule = find();
-        nameCheck(input.Name as string, rule.RuleId);
-        patternQuotaCheck(rule.RuleId);
-        rules[rules.indexOf(rule)] = { RuleId: rule.RuleId, ...ruleFields(input), ...(rule.ClientToken ? { ClientToken: rule.ClientToken } : {}) };
-        return {};
-      }
-      case 'delete':
-        rules.splice(rules.indexOf(find()), 1);
-        return {};
-      case 'describe':
-        return publicRule(find());
-      case 'list': {
-        const max = (input.MaxResults as number | undefined) ?? DEFAULT_PAGE_SIZE;
-        if (!Number.isInteger(max) || max < 1 || max > MAX_PAGE_SIZE) {
-          throw new ServiceError(ERRORS.invalidParameter, `MaxResults must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${max}`);
-        }
-        const start = input.NextToken === undefined ? 0 : decodeToken(input.NextToken as string, organizationId, direction);
-        const page = rules.slice(start, start + max);
-        const next = start + max < rules.length ? encodeToken(start + max, organizationId, direction) : undefined;
-        return { Rules: page.map(publicRule), ...(next ? { NextToken: next } : {}) };
-      }
-    }
   }
 
   private control(req: http.IncomingMessage, res: http.ServerResponse, text: string): void {
@@ -544,85 +382,4 @@ export class WorkMailEmulator {
       return send(res, 400, { message: (e as Error).message });
     }
   }
-}
-
-function checkState(state: unknown): void {
-  if (typeof state !== 'string' || !/^[A-Za-z]+$/.test(state)) throw new Error(`an organization state is a word such as Active or Deleting, got ${JSON.stringify(state)}`);
-}
-
-function header(req: http.IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown, errorType?: string): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': CONTENT_TYPE,
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-  });
-  res.end(text);
-}
-
-function ruleFields(input: Record<string, unknown>): Omit<DescribedFlowRule, 'RuleId'> {
-  const { Name, Description, SenderPatterns, DestinationPatterns, Action } = structuredClone(input) as unknown as FlowRuleFields;
-  return { Name, ...(Description !== undefined ? { Description } : {}), SenderPatterns, DestinationPatterns, Action };
-}
-
-function publicRule(rule: StoredRule): DescribedFlowRule {
-  const { ClientToken: _token, ...described } = structuredClone(rule);
-  return described;
-}
-
-function encodeToken(offset: number, organizationId: string, direction: FlowDirection): string {
-  return Buffer.from(JSON.stringify({ offset, organizationId, direction })).toString('base64url');
-}
-
-function decodeToken(token: string, organizationId: string, direction: FlowDirection): number {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (parsed.organizationId === organizationId && parsed.direction === direction && Number.isInteger(parsed.offset) && parsed.offset >= 0) {
-      return parsed.offset;
-    }
-  } catch {
-    // fall through
-  }
-  throw new ServiceError(ERRORS.invalidParameter, `NextToken ${JSON.stringify(token)} is not a token this list answered`);
-}
-
-/**
- * Type problems of `value` against a schema of the contract (the SDK's tuple form): the member types a
- * JSON 1.1 service would refuse to deserialize, and members the schema does not have.
- */
-function shapeProblems(value: unknown, schema: unknown, path: string): string[] {
-  const resolved = typeof schema === 'function' ? (schema as () => unknown)() : schema;
-  const at = path || 'the request';
-  if (Array.isArray(resolved) && typeof resolved[0] === 'number' && resolved.length === 2 && !Array.isArray(resolved[1])) {
-    return shapeProblems(value, resolved[0], path); // [type, traits]
-  }
-  if (resolved === 0) return typeof value === 'string' ? [] : [`${at} must be a string, got ${JSON.stringify(value)}`];
-  if (resolved === 1) return typeof value === 'number' && Number.isFinite(value) ? [] : [`${at} must be a number, got ${JSON.stringify(value)}`];
-  if (resolved === 64) {
-    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? [] : [`${at} must be a list of strings, got ${JSON.stringify(value)}`];
-  }
-  if (Array.isArray(resolved) && resolved[0] === 1) {
-    if (!Array.isArray(value)) return [`${at} must be a list, got ${JSON.stringify(value)}`];
-    return value.flatMap((v, i) => shapeProblems(v, resolved[4], `${path}[${i}]`));
-  }
-  if (Array.isArray(resolved) && resolved[0] === 3) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${at} must be an object, got ${JSON.stringify(value)}`];
-    const names = resolved[4] as string[];
-    const schemas = resolved[5] as unknown[];
-    const problems: string[] = [];
-    for (const [key, member] of Object.entries(value)) {
-      const index = names.indexOf(key);
-      const memberPath = path ? `${path}.${key}` : key;
-      if (index < 0) problems.push(`${memberPath} is not a member of ${resolved[2]}`);
-      else if (member !== null && member !== undefined) problems.push(...shapeProblems(member, schemas[index], memberPath));
-    }
-    return problems;
-  }
-  throw new Error(`the emulator does not know the schema ${JSON.stringify(resolved)}`);
 }

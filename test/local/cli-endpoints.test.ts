@@ -1,4 +1,4 @@
-/** The standalone emulator (`npm run emulator`), started as its own process. */
+/** `cdk-workmail-lambda endpoints` (and `npm run emulator`), started as its own process from the built command. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 import { FlowRuleClient, createWorkMailClient } from '../../lambda/flow-rule-provider/client';
@@ -9,8 +9,8 @@ import { ORG, OTHER_ORG, outboundAsyncRule } from './sample-rules';
 const ROOT = path.join(__dirname, '..', '..');
 
 function startCli(args: string[]): ChildProcessWithoutNullStreams {
-  // The same command as the package's `emulator` script, without npm in between (so the pid is the emulator's).
-  return spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'test/emulator/cli.ts', ...args], { cwd: ROOT });
+  // The same command as the package's `emulator` script, without npm in between (so the pid is the command's).
+  return spawn(process.execPath, ['local/cli/main.js', 'endpoints', ...args], { cwd: ROOT });
 }
 
 function output(child: ChildProcessWithoutNullStreams): { text: () => string; line: (prefix: string) => Promise<string> } {
@@ -109,15 +109,15 @@ test('--organization-state and --max-rules set what the endpoint answers', async
 test('refuses a bad --organization-state with the usage', async () => {
   const child = startCli(['--organization-state', ORG]);
   const out = output(child);
-  expect(await exited(child)).toBe(1);
+  expect(await exited(child)).toBe(2);
   expect(out.text()).toContain(`--organization-state must be <organization id>=<state>, e.g. ${ORG}=Deleting, got ${ORG}`);
-  expect(out.text()).toContain('usage: npm run emulator');
+  expect(out.text()).toContain('(see cdk-workmail-lambda endpoints --help)');
 });
 
 test('refuses a bad option with the usage', async () => {
   const child = startCli(['--port', 'eighty']);
   const out = output(child);
-  expect(await exited(child)).toBe(1);
-  expect(out.text()).toContain('--port must be a port number, got eighty');
-  expect(out.text()).toContain('usage: npm run emulator');
+  expect(await exited(child)).toBe(2);
+  expect(out.text()).toContain("Unknown option '--port'");
+  expect(out.text()).toContain('(see cdk-workmail-lambda endpoints --help)');
 });

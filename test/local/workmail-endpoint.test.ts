@@ -13,7 +13,7 @@ import {
 import { FAKE_ACCESS_KEY_ID, useEmulatorEnv } from './aws-env';
 import { rawRequest, signedLookingHeaders } from './http';
 import { ACCOUNT, FUNCTION_ARN, ORG, OTHER_ORG, inboundSyncRule, outboundAsyncRule, senderPatterns } from './sample-rules';
-import { WorkMailEmulator } from './workmail-emulator';
+import { WorkMailEmulator } from '../../local/endpoints/workmail';
 
 const UNKNOWN_ORG = 'm-00000000000000000000000000000000';
 

@@ -1,30 +1,33 @@
 /**
  * A local Amazon WorkMail Message Flow endpoint (GetRawMessageContent, PutRawMessageContent), speaking
  * REST JSON as the SDK model says to the real `@aws-sdk/client-workmailmessageflow` client (reach it with
- * `AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW=<emulator.endpoint>`).
+ * `AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW=<emulator.endpoint>`). Hand-written: no package serves this API.
  *
  * - `GET /messages/{messageId}` answers the stored MIME (the updated one after a successful put), or 404
  *   ResourceNotFoundException.
  * - `POST /messages/{messageId}` with `{"content":{"s3Reference":{bucket,key,objectVersion?}}}` checks the
  *   reference against the service's patterns (400 ValidationException), reads the object from the S3
- *   endpoint it was given, as WorkMail does (missing bucket/object: 400 InvalidContentLocation), checks the
+ *   it was given (the local S3 endpoint in process, or another S3 endpoint such as s3rver over HTTP), as WorkMail does (missing bucket/object: 400 InvalidContentLocation), checks the
  *   MIME with the shared rules (400 MessageRejected) and keeps it; a message frozen with `freeze()` gets
  *   400 MessageFrozen.
  *
  * The checks are those of `lambda/rules/message-content.ts`; they approximate WorkMail's MIME checks (WorkMail
  * checks more, such as immutable headers). It only ever listens on 127.0.0.1.
  */
-import * as http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type * as http from 'node:http';
 import {
   messageIdProblem, rawMessageProblem, s3ReferenceBucketProblem, s3ReferenceKeyProblem,
 } from '../../lambda/rules/message-content';
+import { type S3ObjectSource, httpObjectSource } from './s3';
+import { HttpEndpoint, checkSigV4 } from './server';
 
 /** Options of `MessageFlowEmulator.start()`. */
 export interface MessageFlowEmulatorOptions {
-  /** The S3 endpoint WorkMail reads updated content from (path style), e.g. a local s3rver. */
-  readonly s3Endpoint: string;
+  /**
+   * Where WorkMail reads updated content from: the local S3 endpoint (an `S3Emulator`), or the URL of another
+   * S3 endpoint (path style, read without a signature), e.g. a local s3rver.
+   */
+  readonly s3: S3ObjectSource | string;
   /** The Region the emulator plays: the signing scope must name it. @default 'us-east-1' */
   readonly region?: string;
   /** Port on 127.0.0.1. @default 0 (an ephemeral port) */
@@ -47,13 +50,12 @@ class ServiceError extends Error {
   }
 }
 
-export class MessageFlowEmulator {
+/** A local WorkMail Message Flow endpoint; see the module comment. */
+export class MessageFlowEmulator extends HttpEndpoint {
+  /** Starts an endpoint on 127.0.0.1. */
   public static async start(options: MessageFlowEmulatorOptions): Promise<MessageFlowEmulator> {
     const emulator = new MessageFlowEmulator(options);
-    await new Promise<void>((resolve, reject) => {
-      emulator.server.once('error', reject);
-      emulator.server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-    });
+    await emulator.listen(options.port ?? 0);
     return emulator;
   }
 
@@ -63,30 +65,13 @@ export class MessageFlowEmulator {
   private readonly messages = new Map<string, Buffer>();
   private readonly frozen = new Set<string>();
   private readonly throttled = new Set<string>();
-  private readonly s3: S3Client;
-  private readonly server: http.Server;
-  private readonly sockets = new Set<Socket>();
+  private readonly s3: S3ObjectSource;
 
   private constructor(options: MessageFlowEmulatorOptions) {
+    super();
     this.region = options.region ?? 'us-east-1';
-    // WorkMail reads the object with its own identity (here s3rver's built-in key; s3rver checks no SigV4 signature).
-    this.s3 = new S3Client({
-      endpoint: options.s3Endpoint,
-      forcePathStyle: true,
-      region: this.region,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, // s3rver's built-in key
-      maxAttempts: 1,
-    });
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-  }
-
-  /** `http://127.0.0.1:<port>` */
-  public get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    // WorkMail reads the object with its own identity, not the function's.
+    this.s3 = typeof options.s3 === 'string' ? httpObjectSource(options.s3) : options.s3;
   }
 
   /** A message in transit, as WorkMail holds it while a rule runs. */
@@ -109,14 +94,12 @@ export class MessageFlowEmulator {
     this.throttled.add(messageId);
   }
 
-  public async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    this.s3.destroy();
-    if (!this.server.listening) return;
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  /** Whether a message of this id is held. */
+  public has(messageId: string): boolean {
+    return this.messages.has(messageId);
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
@@ -168,10 +151,9 @@ export class MessageFlowEmulator {
 
     let content: Buffer;
     try {
-      const object = await this.s3.send(new GetObjectCommand({
-        Bucket: ref.bucket as string, Key: ref.key as string, VersionId: ref.objectVersion as string | undefined,
-      }));
-      content = Buffer.from(await object.Body!.transformToByteArray());
+      const object = await this.s3.getObject(ref.bucket as string, ref.key as string, ref.objectVersion as string | undefined);
+      if (!object) throw Object.assign(new Error('the bucket or the object does not exist'), { name: 'NoSuchKey' });
+      content = object;
     } catch (error) {
       throw new ServiceError('InvalidContentLocation', `WorkMail could not access s3://${ref.bucket}/${ref.key}: ${(error as Error).name}`);
     }
@@ -181,12 +163,7 @@ export class MessageFlowEmulator {
   }
 
   private checkSignature(req: http.IncomingMessage): void {
-    const authorization = req.headers.authorization;
-    if (!authorization) throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
-    const match = /^AWS4-HMAC-SHA256 Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request,/.exec(authorization);
-    if (!match) throw new ServiceError('IncompleteSignatureException', 'Authorization header is not an AWS Signature Version 4 header', 403);
-    const [, region, service] = match;
-    if (service !== 'workmailmessageflow') throw new ServiceError('InvalidSignatureException', `Credential should be scoped to correct service: 'workmailmessageflow', got '${service}'`, 403);
-    if (region !== this.region) throw new ServiceError('InvalidSignatureException', `Credential should be scoped to a valid region: '${this.region}', got '${region}'`, 403);
+    const problem = checkSigV4(req.headers.authorization, 'workmailmessageflow', this.region);
+    if (problem) throw new ServiceError(problem.code, problem.message, 403);
   }
 }
