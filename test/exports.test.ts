@@ -1,8 +1,8 @@
 /**
  * The public API of both entry points, as a TypeScript user sees it (the exports of the built .d.ts the package
  * ships): every export the package had before the structure issue, plus the runtime error family (`retryable`),
- * plus the new shared types of lib/, minus the removed duplicate spelling of the read grant (CHANGELOG.md). A
- * change here is a change of the public API: say it in CHANGELOG.md.
+ * plus the new shared types of lib/, minus the removed duplicate spelling of the read grant (CHANGELOG.md), plus
+ * what later features added (marked). A change here is a change of the public API: say it in CHANGELOG.md.
  */
 import * as path from 'node:path';
 import * as ts from 'typescript';
@@ -40,6 +40,8 @@ const RUNTIME = [
   'setHeader', 'stripAttachments', 'subjectTagHandler', 'tagSubject', 'withDeadline',
   // the error family: one base class with `retryable`, the configuration error, the one classifier
   'WorkMailRuntimeError', 'WorkMailRuntimeErrorOptions', 'WorkMailConfigurationError', 'WorkMailConfigurationErrorCode', 'isRetryableError',
+  // added by the MIME hardening (signed and encrypted mail, the parser's limits)
+  'MIME_LIMITS', 'MessageDecision', 'MimeProtection', 'SignedAttachmentAction', 'SignedDisclaimerMode', 'SignedStripMode',
 ];
 
 /** The names a module's declarations export, types and values alike. */

@@ -14,9 +14,7 @@ import * as ts from 'typescript';
 const ROOT = path.join(__dirname, '..');
 const MAX_LINES = 400;
 /** Files over the limit whose split another change brings; an entry that no longer applies fails below. */
-const LONG_FILES: Readonly<Record<string, string>> = {
-  'lambda/runtime/mime/rewrite.ts': 'the MIME engine, split into files of one job each by issue 16 item 3',
-};
+const LONG_FILES: Readonly<Record<string, string>> = {};
 
 /** Every .ts source under `dirs` (posix paths relative to the root) with its text. */
 function sources(dirs: string[]): Map<string, string> {

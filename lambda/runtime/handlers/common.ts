@@ -12,7 +12,7 @@ import type { WorkMailFlowDirection, WorkMailLambdaEvent } from '../invocation/e
 import { getRawMessage, putRawMessage } from '../message-content';
 import type { AwsSdkClient } from '../message-content';
 import { rewrite } from '../mime/rewrite';
-import type { MimeTransform } from '../mime/types';
+import type { MimeTransform, RewriteReport } from '../mime/types';
 import { SyncResponse } from '../invocation/response';
 import { checkResponse } from '../invocation/validate';
 import type { WorkMailAction, WorkMailSyncResponse } from '../invocation/validate';
@@ -97,6 +97,8 @@ const REASONS: Readonly<Record<string, string | ((code: string, message: string)
   'MimeRewriteError NOT_MIME': 'the message is not MIME',
   'MimeRewriteError TRANSFORM': 'a callback of the handler failed on this message',
   'MimeRewriteError INPUT': 'reading the message failed in a way a retry cannot fix',
+  // LIMIT, HEADER, SIGNED: about the message itself, which a retry reads again unchanged.
+  'MimeRewriteError': (code) => `the message cannot be rewritten (${code})`,
   'MessageFrozenError': 'WorkMail does not allow updating this message',
   'MessageRejectedError': 'WorkMail rejected the new content',
   'MessageNotFoundError': 'WorkMail has no such message (a wrong Region or message id)',
@@ -131,8 +133,11 @@ export type SyncBody = (event: WorkMailLambdaEvent, tools: SyncTools) => Promise
 /** What a handler body is given. */
 export interface SyncTools {
   readonly log: (entry: Omit<HandlerLogEntry, 'handler' | 'messageId' | 'invocationId'>) => void;
-  /** Reads the message, applies the transforms, and puts it back when they changed something. */
-  rewriteMessage(transforms: MimeTransform[]): Promise<{ changes: string[]; warnings: string[] }>;
+  /**
+   * Reads the message, applies the transforms, and puts it back when they changed something (and `put`, when
+   * given, agrees on seeing the report).
+   */
+  rewriteMessage(transforms: MimeTransform[], put?: (report: RewriteReport) => boolean): Promise<RewriteReport>;
   /** The message as a stream. */
   readMessage(): Promise<Readable>;
   readonly signal: AbortSignal;
@@ -176,16 +181,16 @@ export function syncHandler(name: string, options: SyncHandlerOptions, body: Syn
       signal,
       log: (entry) => log({ ...entry, handler: name, ...ids } as HandlerLogEntry),
       readMessage: () => getRawMessage(event.messageId, content),
-      async rewriteMessage(transforms) {
+      async rewriteMessage(transforms, put) {
         const updated = rewrite(await getRawMessage(event.messageId, content), ...transforms);
         const chunks: Buffer[] = [];
         for await (const chunk of updated) chunks.push(chunk as Buffer);
-        const { changes, warnings } = updated.report;
+        const report = updated.report;
         // The safe response was given already: updating the message now would contradict it.
         if (signal.aborted) throw signal.reason;
         // Nothing changed (e.g. the Subject is tagged already): no upload, WorkMail keeps the message.
-        if (changes.length > 0) await putRawMessage(event.messageId, Buffer.concat(chunks), content);
-        return { changes, warnings };
+        if (report.changes.length > 0 && (put?.(report) ?? true)) await putRawMessage(event.messageId, Buffer.concat(chunks), content);
+        return report;
       },
     };
     try {
