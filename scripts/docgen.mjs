@@ -3,7 +3,7 @@
 // and the examples as jsii-rosetta translates them).
 //
 //   npm run docgen                            writes API.md and API.python.md (after `npm run build`)
-//   node scripts/docgen.mjs --check [dir]     writes nothing; exits 1 naming each file of dir (default: the
+//   node scripts/docgen.mjs --check [dir...]  writes nothing; exits 1 naming each file of each dir (default: the
 //                                             repository) that differs from what the assembly gives now
 //
 // The check is run by test/docs/api-reference.test.ts, so a change to the constructs' API or doc comments without
@@ -18,7 +18,7 @@ const FILES = [['API.md', Language.TYPESCRIPT], ['API.python.md', Language.PYTHO
 
 const args = process.argv.slice(2);
 const check = args[0] === '--check';
-const dir = check && args[1] ? args[1] : root;
+const dirs = check && args.length > 1 ? args.slice(1) : [root];
 if (!existsSync(join(root, '.jsii'))) {
   console.error('docgen: no .jsii in the repository: run `npm run build` first');
   process.exit(2);
@@ -29,12 +29,14 @@ const stale = [];
 try {
   for (const [file, language] of FILES) {
     const text = (await docs.toMarkdown({ language, readme: false, allSubmodules: true })).render();
-    const path = join(dir, file);
     if (!check) {
-      writeFileSync(path, text);
+      writeFileSync(join(root, file), text);
       console.log(`docgen: wrote ${file} (${language}, ${text.length.toLocaleString('en-US')} characters)`);
-    } else if (!existsSync(path) || readFileSync(path, 'utf8') !== text) {
-      stale.push(relative(process.cwd(), path) || path);
+      continue;
+    }
+    for (const dir of dirs) {
+      const path = join(dir, file);
+      if (!existsSync(path) || readFileSync(path, 'utf8') !== text) stale.push(relative(process.cwd(), path) || path);
     }
   }
 } finally {
@@ -44,4 +46,4 @@ if (stale.length > 0) {
   console.error(`docgen: ${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} not what the assembly gives: run \`npm run build && npm run docgen\` and commit the result`);
   process.exit(1);
 }
-if (check) console.log(`docgen: ${FILES.map(([f]) => f).join(' and ')} match the assembly`);
+if (check) console.log(`docgen: ${FILES.map(([f]) => f).join(' and ')} match the assembly in ${dirs.map((d) => relative(process.cwd(), d) || '.').join(', ')}`);
