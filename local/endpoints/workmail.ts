@@ -18,6 +18,7 @@
  * (`{ organizationId, state? }`), `POST /__emulator/limits` (`{ maxRulesPerOrganization }`, null for none),
  * `POST /__emulator/reset`, `GET /__emulator/state`, `GET /__emulator/requests`.
  */
+import { randomUUID } from 'node:crypto';
 import type * as http from 'node:http';
 import { ERRORS, TARGET_PREFIX, type FlowDirection } from '../../lambda/rules/contract';
 import { organizationIdProblem } from '../../lambda/rules';
@@ -201,6 +202,18 @@ export class WorkMailEmulator extends HttpEndpoint {
     const state: EmulatorState = {};
     for (const [id, org] of this.organizations) state[id] = structuredClone(org.rules);
     return state;
+  }
+
+  /**
+   * Puts a rule in as the WorkMail console would, without the API's checks (the console may hold what the contract's
+   * checks refuse); returns its RuleId.
+   */
+  public addRuleOutOfBand(organizationId: string, direction: FlowDirection, rule: Omit<StoredRule, 'RuleId'> & { RuleId?: string }): string {
+    const org = this.organizations.get(organizationId);
+    if (!org) throw new Error(`no organization ${organizationId}; add it first`);
+    const stored = { ...structuredClone(rule), RuleId: rule.RuleId ?? randomUUID() };
+    org.rules[direction].push(stored);
+    return stored.RuleId;
   }
 
   /** Deletes a rule behind the provider's back; true if there was one. */
