@@ -29,9 +29,11 @@ export interface CliRun {
 }
 
 /** Runs the command; `started` gets the process (to signal it). */
-export function cli(args: string[], env: Record<string, string>, options: { cwd?: string; started?: (child: ChildProcess) => void } = {}): Promise<CliRun> {
+export function cli(
+  args: string[], env: Record<string, string>, options: { cwd?: string; main?: string; started?: (child: ChildProcess) => void } = {},
+): Promise<CliRun> {
   const start = Date.now();
-  const child = spawn(process.execPath, [MAIN, ...args], { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [options.main ?? MAIN, ...args], { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
