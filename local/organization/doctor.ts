@@ -148,7 +148,8 @@ export async function runDoctor(o: DoctorOptions): Promise<boolean> {
     return finish();
   }
   for (const { direction, rule } of leftovers) {
-    await cleanUp(o, direction, rule.Name, rule.RuleId).catch(() => undefined);
+    const { text } = await cleanUp(o, direction, rule.Name, rule.RuleId);
+    o.say(`      ${text}`);
   }
   for (const direction of ['INBOUND', 'OUTBOUND'] as const) {
     if (o.signal.aborted) {
@@ -222,9 +223,7 @@ async function cleanUp(o: DoctorOptions, direction: FlowDirection, name: string,
     } catch (e) {
       if ((e as { name?: string })?.name !== 'ResourceNotFoundException') throw e;
     }
-    const text = `the probe rule ${name} (${id}) was deleted`;
-    o.say(`      ${text}`);
-    return { text };
+    return { text: `the probe rule ${name} (${id}) was deleted` };
   } catch (e) {
     const error = explain(e, OPERATIONS[direction].delete, o);
     const text = `the probe rule ${name} could not be deleted (${error}): delete it with ${manual(ruleId ?? '<its id: aws workmail list-…-mail-flow-rules>')}`;

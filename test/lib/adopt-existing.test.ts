@@ -34,7 +34,10 @@ test('a Run Lambda rule of a function imported by ARN (as export writes it) adop
   const fn = lambda.Function.fromFunctionArn(stack, 'Imported', arn);
   new InboundFlowRule(stack, 'Rule', { organization: org, action: InboundAction.runLambda(fn), adoptExisting: true });
   new InboundFlowRule(stack, 'Local', { organization: org, action: InboundAction.runLambda(plainFunction(stack)) });
-  Template.fromStack(stack).hasResourceProperties('Custom::WorkMailInboundFlowRule', {
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('Custom::WorkMailInboundFlowRule', {
     AdoptExisting: true, Action: { Type: 'RUN_LAMBDA', Lambda: { FunctionArn: arn, InvocationType: 'ASYNC' } },
   });
+  // The imported function of the stack's account and Region gets WorkMail's invoke permission too (docs/existing-organizations.md).
+  template.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: arn, Principal: 'workmail.us-east-1.amazonaws.com' });
 });
