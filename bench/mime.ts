@@ -12,8 +12,9 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildSync } from 'esbuild';
 import { simpleParser } from 'mailparser';
-import { addDisclaimer, rewrite, tagSubject } from '../lambda/runtime/mime';
+import { addDisclaimer, inspect, MimeTransform, rewrite, stripAttachments, tagSubject } from '../lambda/runtime/mime';
 import { largeMessage } from '../test/fixtures/mime/fixtures';
+import { deepMessage, wideMessage } from '../test/fixtures/mime/hostile';
 import { median, ms, table } from './stats';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -39,6 +40,38 @@ export interface MimeBenchResult {
   readonly nodeBaselineRssMiB?: number;
   readonly ratios: { inProcessVsRead: number; wholeProcessVsCopy: number; rssGrowthVsMessage?: number };
   readonly timeAvailable: boolean;
+  /** Hostile structures (in-process, rewrite and inspect): their size and times. */
+  readonly structures: Array<MimeRow & { bytes: number }>;
+}
+
+/** A multipart whose text part is `size` bytes of lines that look like its boundary line and are not. */
+function lookAlikeMessage(size: number): Buffer {
+  const line = '--lk-x\r\n--lk--y\r\n--lk \tz\r\n';
+  const head = 'From: a@example.org\r\nSubject: look-alikes\r\nContent-Type: multipart/mixed; boundary="lk"\r\n\r\n--lk\r\nContent-Type: text/plain\r\n\r\n';
+  return Buffer.from(`${head}${line.repeat(Math.ceil(size / line.length))}--lk--\r\n`, 'latin1');
+}
+
+async function structureBench(samples: number): Promise<Array<MimeRow & { bytes: number }>> {
+  const all = () => [tagSubject('[EXTERNAL]'), addDisclaimer({ text: 'Confidential.', html: '<p>Confidential.</p>' }), stripAttachments({ when: (a) => /\.bin$/.test(a.filename ?? '') })];
+  const cases: Array<[string, Buffer, () => MimeTransform[]]> = [
+    ['10,000 parts (1,000 of them attachments, stripped)', wideMessage(10_000), all],
+    ['100-deep nesting of multiparts', deepMessage(100), all],
+    // The subject tag only: the scan, not the re-encoding of an 8 MB text part that a disclaimer would cost.
+    ['8 MB of boundary look-alike lines in one part', lookAlikeMessage(8 * 1024 * 1024), () => [tagSubject('[EXTERNAL]')]],
+  ];
+  const rows: Array<MimeRow & { bytes: number }> = [];
+  for (const [label, mime, transforms] of cases) {
+    for (const [how, run] of [
+      ['rewrite', () => drain(rewrite(mime, ...transforms()))],
+      ['inspect', () => inspect(mime)],
+    ] as const) {
+      await run();
+      const runs: number[] = [];
+      for (let i = 0; i < samples; i++) runs.push(await timed(run));
+      rows.push({ name: `${label}: ${how}`, bytes: mime.length, medianMs: median(runs), runsMs: runs.map(Math.round) });
+    }
+  }
+  return rows;
 }
 
 function drain(stream: NodeJS.ReadableStream): Promise<number> {
@@ -133,6 +166,7 @@ export async function mimeBench(samples: number): Promise<MimeBenchResult> {
         rssGrowthVsMessage: ours.peakRssMiB !== undefined && baseline !== undefined ? ((ours.peakRssMiB - baseline) * 1024 * 1024) / messageBytes : undefined,
       },
       timeAvailable: fs.existsSync(TIME),
+      structures: await structureBench(samples),
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -148,6 +182,8 @@ export function printMimeBench(r: MimeBenchResult): string {
     '',
     table([['whole process (node/python reading a file, writing a file)', 'median', 'peak RSS', 'runs (ms)'], ...r.wholeProcess.map((x) => [x.name, ms(x.medianMs), mib(x.peakRssMiB), x.runsMs.join(', ')])]),
     `node baseline peak RSS (empty script): ${mib(r.nodeBaselineRssMiB)}${r.timeAvailable ? '' : ' (/usr/bin/time missing: RSS not measured)'}`,
+    '',
+    table([['hostile structures (in-process, from a Buffer)', 'size', 'median', 'runs (ms)'], ...r.structures.map((x) => [x.name, `${(x.bytes / 1024).toFixed(0)} KiB`, ms(x.medianMs), x.runsMs.join(', ')])]),
     `ratios: in-process rewrite / plain read ${r.ratios.inProcessVsRead.toFixed(2)} (goal <= ${MIME_GOALS.inProcessVsRead}: ${met(r.ratios.inProcessVsRead, MIME_GOALS.inProcessVsRead)}); ` +
       `whole process rewrite / plain copy ${r.ratios.wholeProcessVsCopy.toFixed(2)} (goal <= ${MIME_GOALS.wholeProcessVsCopy}: ${met(r.ratios.wholeProcessVsCopy, MIME_GOALS.wholeProcessVsCopy)}); ` +
       `peak RSS growth / message size ${r.ratios.rssGrowthVsMessage?.toFixed(2) ?? 'n/a'} (goal <= ${MIME_GOALS.rssGrowthVsMessage}: ${met(r.ratios.rssGrowthVsMessage, MIME_GOALS.rssGrowthVsMessage)})`,

@@ -14,7 +14,7 @@ import {
 import type { AwsSdkClient } from '../message-content';
 import { MimeRewriteError } from '../mime/errors';
 import { rewrite } from '../mime/rewrite';
-import type { MimeTransform } from '../mime/types';
+import type { MimeTransform, RewriteReport } from '../mime/types';
 import { SyncResponse } from '../invocation/response';
 import { checkResponse } from '../invocation/validate';
 import type { WorkMailAction, WorkMailSyncResponse } from '../invocation/validate';
@@ -79,6 +79,8 @@ export function permanentFailure(error: unknown): string | undefined {
     // INPUT: the read from Message Flow broke off, which a retry can fix.
     if (error.code === 'NOT_MIME') return 'the message is not MIME';
     if (error.code === 'TRANSFORM') return 'a callback of the handler failed on this message';
+    // LIMIT, HEADER, SIGNED: about the message itself, which a retry reads again unchanged.
+    if (error.code !== 'INPUT') return `the message cannot be rewritten (${error.code})`;
     return undefined;
   }
   if (error instanceof MessageFrozenError) return 'WorkMail does not allow updating this message';
@@ -104,8 +106,11 @@ export type SyncBody = (event: WorkMailLambdaEvent, tools: SyncTools) => Promise
 /** What a handler body is given. */
 export interface SyncTools {
   readonly log: (entry: Omit<HandlerLogEntry, 'handler' | 'messageId' | 'invocationId'>) => void;
-  /** Reads the message, applies the transforms, and puts it back when they changed something. */
-  rewriteMessage(transforms: MimeTransform[]): Promise<{ changes: string[]; warnings: string[] }>;
+  /**
+   * Reads the message, applies the transforms, and puts it back when they changed something (and `put`, when
+   * given, agrees on seeing the report).
+   */
+  rewriteMessage(transforms: MimeTransform[], put?: (report: RewriteReport) => boolean): Promise<RewriteReport>;
   /** The message as a stream. */
   readMessage(): Promise<Readable>;
   readonly signal: AbortSignal;
@@ -149,16 +154,16 @@ export function syncHandler(name: string, options: SyncHandlerOptions, body: Syn
       signal,
       log: (entry) => log({ ...entry, handler: name, ...ids } as HandlerLogEntry),
       readMessage: () => getRawMessage(event.messageId, content),
-      async rewriteMessage(transforms) {
+      async rewriteMessage(transforms, put) {
         const updated = rewrite(await getRawMessage(event.messageId, content), ...transforms);
         const chunks: Buffer[] = [];
         for await (const chunk of updated) chunks.push(chunk as Buffer);
-        const { changes, warnings } = updated.report;
+        const report = updated.report;
         // The safe response was given already: updating the message now would contradict it.
         if (signal.aborted) throw signal.reason;
         // Nothing changed (e.g. the Subject is tagged already): no upload, WorkMail keeps the message.
-        if (changes.length > 0) await putRawMessage(event.messageId, Buffer.concat(chunks), content);
-        return { changes, warnings };
+        if (report.changes.length > 0 && (put?.(report) ?? true)) await putRawMessage(event.messageId, Buffer.concat(chunks), content);
+        return report;
       },
     };
     try {

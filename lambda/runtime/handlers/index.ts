@@ -6,7 +6,7 @@ export type { DisclaimerHandlerOptions } from './disclaimer';
 export { subjectTagHandler } from './subject-tag';
 export type { SubjectTagHandlerOptions } from './subject-tag';
 export { attachmentFilterHandler, DEFAULT_ATTACHMENT_BOUNCE_MESSAGE } from './attachment-filter';
-export type { AttachmentFilterAction, AttachmentFilterHandlerOptions } from './attachment-filter';
+export type { AttachmentFilterAction, AttachmentFilterHandlerOptions, SignedAttachmentAction } from './attachment-filter';
 export { metricsHandler, UNKNOWN_DIMENSION_VALUE } from './metrics';
 export type { MessageMetricDimension, MetricsHandlerOptions } from './metrics';
 export { DEFAULT_SAFE_ACTION, permanentFailure } from './common';

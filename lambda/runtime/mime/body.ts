@@ -8,9 +8,13 @@ import { buildStructured, HeaderBlock, parseStructured } from './headers';
 /** The decoded text of a text part, and how to put an edited text back in the part's own encodings. */
 export interface TextBody {
   readonly text: string;
+  /** False when some bytes are not valid in the declared charset: the text holds U+FFFD in their place. */
+  readonly lossless: boolean;
   readonly charset: string;
   readonly transferEncoding: string;
 }
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decodes a text part's body (transfer encoding, then charset). */
 export function decodeText(body: Buffer, charset: string | undefined, transferEncoding: string): TextBody {
@@ -21,8 +25,16 @@ export function decodeText(body: Buffer, charset: string | undefined, transferEn
   // Decoding goes by libmime's WHATWG-style names (ISO-8859-1 read as windows-1252, as mail clients do);
   // encoding back goes by the declared name, so the bytes always match the label.
   const declared = (charset ?? 'us-ascii').trim().toLowerCase();
-  const text = /^(us-ascii|ascii|utf-?8)$/.test(declared) ? bytes.toString('utf8') : charsets().decode(bytes, charsets().normalizeCharset(declared));
-  return { text, charset: declared, transferEncoding };
+  if (/^(us-ascii|ascii|utf-?8)$/.test(declared)) {
+    try {
+      return { text: UTF8.decode(bytes), lossless: true, charset: declared, transferEncoding };
+    } catch {
+      return { text: bytes.toString('utf8'), lossless: false, charset: declared, transferEncoding };
+    }
+  }
+  const text = charsets().decode(bytes, charsets().normalizeCharset(declared));
+  // A byte the charset has no character for decodes to U+FFFD (no charset of ours encodes U+FFFD itself).
+  return { text, lossless: !text.includes('\ufffd'), charset: declared, transferEncoding };
 }
 
 /**
@@ -60,9 +72,29 @@ export function encodeText(text: string, original: TextBody, headers: HeaderBloc
       headers.set('Content-Transfer-Encoding', 'quoted-printable');
     }
   }
+  // A line of ours that starts with "--" could be read as a boundary line of the multipart around it
+  // (RFC 2046 5.1.1): 7bit text with one becomes quoted-printable, where the dash is written =2D.
+  if (cte !== 'base64' && cte !== 'quoted-printable' && hasDashLine(bytes)) {
+    cte = 'quoted-printable';
+    headers.set('Content-Transfer-Encoding', 'quoted-printable');
+  }
   if (cte === 'base64') return Buffer.from(libbase64().wrap(libbase64().encode(bytes), 76), 'latin1');
-  if (cte === 'quoted-printable') return Buffer.from(libqp().wrap(libqp().encode(bytes), 76), 'latin1');
+  if (cte === 'quoted-printable') return encodeQp(bytes);
   return bytes;
+}
+
+/** Quoted-printable at 76 columns (libqp), with no line starting with "-" (written =2D). */
+export function encodeQp(bytes: Buffer): Buffer {
+  const qp = libqp().wrap(libqp().encode(bytes), 76).replace(/(^|\n)-/g, '$1=2D');
+  return Buffer.from(qp, 'latin1');
+}
+
+/** Whether a line of `bytes` starts with "--" (it could be taken for a boundary line). */
+export function hasDashLine(bytes: Buffer): boolean {
+  for (let i = bytes.indexOf('--'); i !== -1; i = bytes.indexOf('--', i + 1)) {
+    if (i === 0 || bytes[i - 1] === 10 || bytes[i - 1] === 13) return true;
+  }
+  return false;
 }
 
 function is7bitShortLines(bytes: Buffer): boolean {

@@ -1,5 +1,6 @@
+import { WorkMailConfigurationError } from '../errors';
 import { decodeHeaderText, encodeHeaderText, HeaderBlock } from './headers';
-import type { MimePart, MimeTransform, PartDecision, TransformRun } from './types';
+import type { MimePart, MimeTransform, PartDecision } from './types';
 
 /**
  * Headers `setHeader` refuses. WorkMail's PutRawMessageContent rejects a message whose "immutable headers"
@@ -20,67 +21,14 @@ export function isProtectedHeader(name: string): boolean {
   return PROTECTED_HEADERS.some((p) => (p.endsWith('*') ? key.startsWith(p.slice(0, -1)) : key === p));
 }
 
-/** Options of `addDisclaimer`. At least one of `text` and `html` is required. */
-export interface DisclaimerOptions {
-  /** Appended (after an empty line) to the first text/plain body part that is not an attachment. @default no text disclaimer */
-  readonly text?: string;
-  /** Inserted before `</body>` (else appended) in the first text/html body part that is not an attachment. HTML, not escaped. @default no HTML disclaimer */
-  readonly html?: string;
-}
-
-/**
- * Appends a disclaimer to the first text/plain and the first text/html body part (attachments excluded),
- * wherever they sit (single part, multipart/alternative, multipart/mixed), in the part's own charset and
- * transfer encoding (UTF-8 when the charset cannot carry the text; quoted-printable when 7bit would no
- * longer hold).
- */
-export function addDisclaimer(options: DisclaimerOptions): MimeTransform {
-  const { text, html } = options;
-  if ((text === undefined || text === '') && (html === undefined || html === '')) {
-    throw new TypeError('addDisclaimer: give `text`, `html` or both (both are empty)');
-  }
-  return {
-    description: 'addDisclaimer',
-    start(): TransformRun {
-      let textDone = !text;
-      let htmlDone = !html;
-      return {
-        part(part: MimePart): PartDecision | undefined {
-          if (part.isAttachment || part.inEmbeddedMessage) return undefined;
-          if (!textDone && part.contentType === 'text/plain') {
-            textDone = true;
-            return { kind: 'edit', edit: (body) => appendText(body, text!) };
-          }
-          if (!htmlDone && part.contentType === 'text/html') {
-            htmlDone = true;
-            return { kind: 'edit', edit: (body) => insertHtml(body, html!) };
-          }
-          return undefined;
-        },
-      };
-    },
-  };
-}
-
-function appendText(body: string, text: string): string {
-  const sep = body === '' ? '' : /\r?\n$/.test(body) ? '\r\n' : '\r\n\r\n';
-  return `${body}${sep}${text}\r\n`;
-}
-
-function insertHtml(body: string, html: string): string {
-  const at = body.toLowerCase().lastIndexOf('</body>');
-  if (at === -1) return `${body}${/\r?\n$/.test(body) || body === '' ? '' : '\r\n'}${html}\r\n`;
-  return `${body.slice(0, at)}${html}\r\n${body.slice(at)}`;
-}
-
 /**
  * Prefixes the message's Subject (e.g. `[EXTERNAL]`), RFC 2047-encoding it when the prefix or the subject
  * is not ASCII. Idempotent: a subject that already contains the prefix (e.g. a reply `Re: [EXTERNAL] ...`)
  * is left alone. A message without a Subject gets one holding the prefix.
  */
 export function tagSubject(prefix: string): MimeTransform {
-  if (prefix.trim() === '' || /[\r\n]/.test(prefix)) {
-    throw new TypeError(`tagSubject: the prefix must be non-empty text on one line, got ${JSON.stringify(prefix)}`);
+  if (typeof prefix !== 'string' || prefix.trim() === '' || /[\r\n]/.test(prefix)) {
+    throw new WorkMailConfigurationError('INVALID_OPTION', `tagSubject: the prefix must be non-empty text on one line, got ${JSON.stringify(prefix)}`);
   }
   const needle = prefix.trim();
   return {
@@ -112,12 +60,12 @@ export function tagSubject(prefix: string): MimeTransform {
  */
 export function setHeader(name: string, value: string): MimeTransform {
   if (!/^[\x21-\x39\x3b-\x7e]+$/.test(name)) {
-    throw new TypeError(`setHeader: ${JSON.stringify(name)} is not a header field name (printable ASCII, no colon or space)`);
+    throw new WorkMailConfigurationError('INVALID_OPTION', `setHeader: ${JSON.stringify(name)} is not a header field name (printable ASCII, no colon or space)`);
   }
   if (isProtectedHeader(name)) {
-    throw new TypeError(`setHeader: ${name} cannot be changed (WorkMail keeps it immutable or it carries the message's structure); protected: ${PROTECTED_HEADERS.join(', ')}`);
+    throw new WorkMailConfigurationError('INVALID_OPTION', `setHeader: ${name} cannot be changed (WorkMail keeps it immutable or it carries the message's structure); protected: ${PROTECTED_HEADERS.join(', ')}`);
   }
-  if (/[\r\n]/.test(value)) throw new TypeError(`setHeader: the value of ${name} must be one line, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || /[\r\n]/.test(value)) throw new WorkMailConfigurationError('INVALID_OPTION', `setHeader: the value of ${name} must be one line, got ${JSON.stringify(value)}`);
   return {
     description: `setHeader(${name})`,
     start: () => ({
@@ -129,7 +77,14 @@ export function setHeader(name: string, value: string): MimeTransform {
 }
 
 /** What `StripAttachmentsOptions.when` learns about an attachment. */
-export type AttachmentInfo = Pick<MimePart, 'filename' | 'contentType' | 'size' | 'disposition' | 'path'>;
+export type AttachmentInfo = Pick<MimePart, 'filename' | 'contentType' | 'size' | 'disposition' | 'path' | 'protection'>;
+
+/** What `stripAttachments` does with a matching attachment inside signed or encrypted content. */
+export type SignedStripMode =
+  /** Leave it (the signature stays valid); `RewriteReport.left` names it. */
+  | 'leave'
+  /** Remove it like any other, knowingly breaking the signature. */
+  | 'strip';
 
 /** Options of `stripAttachments`. */
 export interface StripAttachmentsOptions {
@@ -143,6 +98,8 @@ export interface StripAttachmentsOptions {
   readonly maxBytes?: number;
   /** The text of the note that replaces an attachment. @default `The attachment "<name>" (<type>) was removed.` */
   readonly note?: (part: AttachmentInfo) => string;
+  /** A matching attachment inside signed or encrypted content: `leave` it (and report it), or `strip` it. @default 'leave' */
+  readonly signed?: SignedStripMode;
 }
 
 /**
@@ -152,7 +109,11 @@ export interface StripAttachmentsOptions {
 export function stripAttachments(options: StripAttachmentsOptions = {}): MimeTransform {
   const { when, maxBytes } = options;
   if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes >= 0)) {
-    throw new RangeError(`stripAttachments: maxBytes must be a whole number of bytes >= 0, got ${maxBytes}`);
+    throw new WorkMailConfigurationError('INVALID_OPTION', `stripAttachments: maxBytes must be a whole number of bytes >= 0, got ${maxBytes}`);
+  }
+  const signed = options.signed ?? 'leave';
+  if (signed !== 'leave' && signed !== 'strip') {
+    throw new WorkMailConfigurationError('INVALID_OPTION', `stripAttachments: signed must be 'leave' or 'strip', got ${JSON.stringify(signed)}`);
   }
   const note = options.note ?? defaultNote;
   const match = when ?? (maxBytes === undefined ? () => true : () => false);
@@ -161,9 +122,11 @@ export function stripAttachments(options: StripAttachmentsOptions = {}): MimeTra
     start: () => ({
       part(part: MimePart): PartDecision | undefined {
         if (!part.isAttachment) return undefined;
-        const info: AttachmentInfo = { filename: part.filename, contentType: part.contentType, size: part.size, disposition: part.disposition, path: part.path };
-        if (match(info)) return { kind: 'strip', note: note(info) };
-        if (maxBytes !== undefined) return { kind: 'stripIfLarger', maxBytes, note: note(info) };
+        const info: AttachmentInfo = { filename: part.filename, contentType: part.contentType, size: part.size, disposition: part.disposition, path: part.path, protection: part.protection };
+        const keep = part.protection !== undefined && signed === 'leave';
+        const reason = `a matching attachment in ${part.protection} content was left (stripAttachments signed: 'leave')`;
+        if (match(info)) return keep ? { kind: 'leave', reason } : { kind: 'strip', note: note(info) };
+        if (maxBytes !== undefined) return keep ? { kind: 'leave', reason: `${reason}, its body over ${maxBytes} bytes`, maxBytes } : { kind: 'stripIfLarger', maxBytes, note: note(info) };
         return undefined;
       },
     }),
@@ -172,40 +135,4 @@ export function stripAttachments(options: StripAttachmentsOptions = {}): MimeTra
 
 function defaultNote(part: AttachmentInfo): string {
   return `The attachment ${part.filename !== undefined ? `${JSON.stringify(part.filename)} ` : ''}(${part.contentType}) was removed.`;
-}
-
-/**
- * One transform made of several, applied in order: header changes one after the other; for a part, a
- * removal wins over a size-held removal, which wins over body edits; body edits are chained.
- */
-export function compose(...transforms: MimeTransform[]): MimeTransform {
-  return {
-    description: `compose(${transforms.map((t) => t.description).join(', ')})`,
-    start(): TransformRun {
-      const runs = transforms.map((t) => t.start());
-      return {
-        headers(part, headers): void {
-          for (const run of runs) run.headers?.(part, headers);
-        },
-        part(part): PartDecision | undefined {
-          const decisions: PartDecision[] = [];
-          for (const run of runs) {
-            const d = run.part?.(part);
-            if (d) decisions.push(d);
-          }
-          return combine(decisions);
-        },
-      };
-    },
-  };
-}
-
-function combine(decisions: PartDecision[]): PartDecision | undefined {
-  if (decisions.length <= 1) return decisions[0];
-  const strip = decisions.find((d) => d.kind === 'strip');
-  if (strip) return strip;
-  const holds = decisions.filter((d): d is Extract<PartDecision, { kind: 'stripIfLarger' }> => d.kind === 'stripIfLarger');
-  if (holds.length) return holds.reduce((a, b) => (b.maxBytes < a.maxBytes ? b : a));
-  const edits = decisions.filter((d): d is Extract<PartDecision, { kind: 'edit' }> => d.kind === 'edit').map((d) => d.edit);
-  return { kind: 'edit', edit: (text, part) => edits.reduce((t, e) => e(t, part), text) };
 }

@@ -215,6 +215,12 @@ describe('changed parts', () => {
     },
   );
 
+  test('configuration mistakes are WorkMailConfigurationError INVALID_OPTION, not retryable', () => {
+    for (const make of [() => setHeader('X Bad', 'x'), () => addDisclaimer({}), () => tagSubject(''), () => stripAttachments({ maxBytes: 1.5 })]) {
+      expect(make).toThrow(expect.objectContaining({ name: 'WorkMailConfigurationError', code: 'INVALID_OPTION', retryable: false }));
+    }
+  });
+
   test('setHeader refuses a bad name and a multi-line value; transforms refuse empty options', () => {
     expect(() => setHeader('X Bad', 'x')).toThrow('setHeader: "X Bad" is not a header field name');
     expect(() => setHeader('X-Ok', 'a\r\nBcc: evil@example.com')).toThrow('setHeader: the value of X-Ok must be one line');
