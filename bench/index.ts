@@ -4,9 +4,9 @@
  * Sections: synth overhead (CDK CLI and in-process, example app vs. the bare function), library load,
  * scale (1 / 50 / 200 rules), provider weight and cold load vs. aws-cdk-lib's AwsCustomResource handler,
  * Create / Update / Delete latency against the local WorkMail emulator, the runtime toolkit's
- * per-invocation overhead, cold require and bundled size (bench/runtime.ts), and MIME rewriting of a 40 MB
- * message vs. the plain read/copy and the general libraries (bench/mime.ts, also runnable alone), and the
- * mail-flow simulation (bench/simulation.ts).
+ * per-invocation overhead, cold require, cold import against require, and bundled size (bench/runtime.ts), and MIME
+ * rewriting of a 40 MB message vs. the plain read/copy and the general libraries (bench/mime.ts, also runnable
+ * alone), and the mail-flow simulation (bench/simulation.ts).
  *
  * Environment: BENCH_CDK_CLI=<path to the cdk bin> to use another CDK CLI than node_modules/aws-cdk;
  * BENCH_CLI_RUNS=<n> for more CDK CLI runs per app than 5 (on a busy machine); BENCH_QUICK=1 for fewer samples
@@ -18,7 +18,9 @@ import * as path from 'node:path';
 import { AWS_CUSTOM_RESOURCE_HANDLER, PROVIDER_BUNDLE, coldFirstCall, coldLoad, latency } from './provider';
 import { messageContentCold } from './message-content';
 import { APP_COMMANDS, cliSynthOverhead, inProcessSynth, libraryLoad, ROOT, scale } from './synth';
-import { printBundleSize, printColdRequire, printOverhead, runtimeBundleSize, runtimeColdRequire, runtimeOverhead } from './runtime';
+import {
+  printBundleSize, printColdImport, printColdRequire, printOverhead, runtimeBundleSize, runtimeColdImport, runtimeColdRequire, runtimeOverhead,
+} from './runtime';
 import { mimeBench, printMimeBench } from './mime';
 import { printSimulationBench, simulationBench } from './simulation';
 import { kib, ms, table } from './stats';
@@ -137,6 +139,9 @@ async function main(): Promise<void> {
 
   await section("Runtime toolkit cold require (fresh `node -e` per sample): require('cdk-workmail-lambda/runtime')", 'runtimeColdRequire',
     () => runtimeColdRequire(N.runtimeColdSamples), printColdRequire);
+
+  await section("Runtime toolkit cold import from an ES module vs require (fresh process per sample)", 'runtimeColdImport',
+    () => runtimeColdImport(N.runtimeColdSamples), printColdImport);
 
   await section('Runtime toolkit bundled size (esbuild, minified; AWS SDK clients not counted)', 'runtimeBundle', () => runtimeBundleSize(), printBundleSize);
   await section('MIME rewrite of a 40 MB message (subject tag + disclaimer) vs. the floor and the general libraries', 'mime', () => mimeBench(N.mimeSamples), printMimeBench);

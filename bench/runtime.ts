@@ -1,10 +1,11 @@
 /**
  * Runtime toolkit benchmarks (`cdk-workmail-lambda/runtime`): the per-invocation cost of parseEvent +
  * SyncResponse + build() against what any handler pays anyway (JSON.parse of the event, JSON.stringify of
- * the answer), the cold `require` of the module in fresh processes, and its size bundled by esbuild.
+ * the answer), the cold `require` of the module in fresh processes, its `import` from an ES module against that
+ * `require`, and its size bundled by esbuild.
  *
  * Goals (issue 6): overhead under 3x the bare JSON work and well under 1 ms; cold require under 30 ms;
- * bundle under 50 KB without the AWS SDK clients.
+ * bundle under 50 KB without the AWS SDK clients. Issue 12: `import` within 1.5x of `require`.
  *
  * Runs from `npm run bench` (bench/index.ts), or alone: `npm run build && npx ts-node --transpile-only bench/runtime.ts`.
  */
@@ -99,9 +100,9 @@ export interface ColdRequireResult {
   readonly emptyP50Ms: number;
 }
 
-function runNode(script: string): Promise<string> {
+function runNode(script: string, esm = false): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', script], { cwd: ROOT }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...(esm ? ['--input-type=module'] : []), '-e', script], { cwd: ROOT }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${error.message}\n${stderr}`));
       else resolve(stdout.trim().split('\n').pop()!);
     });
@@ -145,6 +146,90 @@ export async function runtimeColdRequire(samples: number): Promise<ColdRequireRe
     bundleP50Ms: round(median(bundled), 2),
     emptyP50Ms: round(median(empty), 2),
   };
+}
+
+export interface ColdImportResult {
+  readonly samples: number;
+  /** `require('cdk-workmail-lambda/runtime')` in a CommonJS process (the `default` condition: dist/runtime/index.js). */
+  readonly requireP50Ms: number;
+  /** `await import('cdk-workmail-lambda/runtime')` as the first import of an ES module process (the `import` condition). */
+  readonly importP50Ms: number;
+  /** importP50Ms / requireP50Ms. */
+  readonly ratio: number;
+  /** The same two after an empty module was loaded first (each loader started, as in a handler that is already running). */
+  readonly requireStartedP50Ms: number;
+  readonly importStartedP50Ms: number;
+  /** importStartedP50Ms / requireStartedP50Ms: the goal is under 1.5 (an ES module importing the runtime is running already). */
+  readonly ratioStarted: number;
+  /** `import` of the CommonJS file (what `import` loaded before the `import` condition), loader started. */
+  readonly importCommonJsStartedP50Ms: number;
+  /** The floors: an empty file by `require`, an empty ES module by a first `import`. */
+  readonly emptyRequireP50Ms: number;
+  readonly emptyImportP50Ms: number;
+  /** The file `import` resolved to. */
+  readonly importResolved: string;
+}
+
+export const IMPORT_RATIO_GOAL = 1.5;
+
+/**
+ * `import` against `require` of the runtime, each in a fresh process per sample, round-robin: first load in the
+ * process, and after an empty module (the loader's own start-up paid, as for a handler module that is running).
+ */
+export async function runtimeColdImport(samples: number): Promise<ColdImportResult> {
+  const dir = path.join(ROOT, '.bench');
+  fs.mkdirSync(dir, { recursive: true });
+  const emptyCjs = path.join(dir, 'empty.js');
+  const emptyEsm = path.join(dir, 'empty.mjs');
+  fs.writeFileSync(emptyCjs, '');
+  fs.writeFileSync(emptyEsm, '');
+  const spec = JSON.stringify('cdk-workmail-lambda/runtime');
+  const timed = (load: string, before = '', extra = '') => `${before}const t = performance.now(); ${load}; console.log(JSON.stringify({ ms: performance.now() - t${extra} }));`;
+  const variants = {
+    require: [timed(`require(${spec})`), false],
+    import: [timed(`await import(${spec})`, '', `, resolved: import.meta.resolve(${spec})`), true],
+    requireStarted: [timed(`require(${spec})`, `require(${JSON.stringify(emptyCjs)}); `), false],
+    importStarted: [timed(`await import(${spec})`, `await import(${JSON.stringify(emptyEsm)}); `), true],
+    importCommonJsStarted: [timed(`await import(${JSON.stringify(RUNTIME_JS)})`, `await import(${JSON.stringify(emptyEsm)}); `), true],
+    emptyRequire: [timed(`require(${JSON.stringify(emptyCjs)})`), false],
+    emptyImport: [timed(`await import(${JSON.stringify(emptyEsm)})`), true],
+  } as const;
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  let importResolved = '';
+  for (let i = 0; i < samples; i++) {
+    for (const [name, [script, esm]] of Object.entries(variants)) {
+      const out = JSON.parse(await runNode(script, esm));
+      times[name].push(out.ms);
+      if (out.resolved) importResolved = path.relative(ROOT, new URL(out.resolved).pathname);
+    }
+  }
+  const p50 = (name: string) => round(median(times[name]), 2);
+  return {
+    samples,
+    requireP50Ms: p50('require'), importP50Ms: p50('import'), ratio: round(median(times.import) / median(times.require), 2),
+    requireStartedP50Ms: p50('requireStarted'), importStartedP50Ms: p50('importStarted'),
+    ratioStarted: round(median(times.importStarted) / median(times.requireStarted), 2),
+    importCommonJsStartedP50Ms: p50('importCommonJsStarted'),
+    emptyRequireP50Ms: p50('emptyRequire'), emptyImportP50Ms: p50('emptyImport'),
+    importResolved,
+  };
+}
+
+export function printColdImport(r: ColdImportResult): string {
+  return [
+    table([
+      ['load of cdk-workmail-lambda/runtime', 'first in the process', 'loader started'],
+      ["require (dist/runtime/index.js)", `${r.requireP50Ms.toFixed(2)} ms`, `${r.requireStartedP50Ms.toFixed(2)} ms`],
+      [`import (${r.importResolved})`, `${r.importP50Ms.toFixed(2)} ms`, `${r.importStartedP50Ms.toFixed(2)} ms`],
+      ['import of the CommonJS file (before the import condition)', '-', `${r.importCommonJsStartedP50Ms.toFixed(2)} ms`],
+      ['an empty file (require / import)', `${r.emptyRequireP50Ms.toFixed(2)} / ${r.emptyImportP50Ms.toFixed(2)} ms`, '-'],
+    ]),
+    `import / require from a running module (loader started): ${r.ratioStarted.toFixed(2)}x (goal < ${IMPORT_RATIO_GOAL}x: ` +
+      `${met(r.ratioStarted < IMPORT_RATIO_GOAL)}). First in the process: ${r.ratio.toFixed(2)}x, of which Node's ES module loader ` +
+      `start is ${(r.emptyImportP50Ms - r.emptyRequireP50Ms).toFixed(2)} ms (an empty module: import - require), paid by any ES module ` +
+      `handler for itself; without it ${round((r.importP50Ms - r.emptyImportP50Ms) / (r.requireP50Ms - r.emptyRequireP50Ms), 2).toFixed(2)}x. ` +
+      `p50 of ${r.samples} fresh processes each, round-robin`,
+  ].join('\n');
 }
 
 /** The ES module build of the runtime (the package's `module` export condition, which bundlers use). */
@@ -242,6 +327,8 @@ if (require.main === module) {
     console.log(printOverhead(runtimeOverhead(15)));
     console.log('\n== Runtime cold require');
     console.log(printColdRequire(await runtimeColdRequire(15)));
+    console.log('\n== Runtime cold import vs require');
+    console.log(printColdImport(await runtimeColdImport(15)));
     console.log('\n== Runtime bundle size');
     console.log(printBundleSize(await runtimeBundleSize()));
   })().catch((e) => {

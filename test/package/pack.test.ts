@@ -8,13 +8,16 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT, cleanEnv, pack, project } from './packed';
+import { ROOT, cleanEnv, pack, packageDependencies, project } from './packed';
 const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
 
 /** Source trees compiled in place by `tsc -p tsconfig.json`: each .ts ships as .js + .d.ts. */
 const COMPILED_SOURCES = ['lib', 'lambda/rules'];
 /** The runtime as one CommonJS file (`./runtime` export, `default` condition; scripts/bundle.mjs). */
 const RUNTIME_BUNDLE = 'dist/runtime/index.js';
+/** The runtime as one ES module file, and its types (`./runtime` export, `import` condition). */
+const RUNTIME_ESM_BUNDLE = 'dist/runtime/index.mjs';
+const RUNTIME_ESM_TYPES = 'dist/runtime/index.d.mts';
 /** The bundled provider (assets/flow-rule-provider, PROVIDER_ASSET_DIR in lib/private/provider.ts). */
 const PROVIDER_BUNDLE = 'assets/flow-rule-provider/index.js';
 
@@ -49,9 +52,6 @@ let tarball: string;
 let packed: string[];
 
 beforeAll(() => {
-  for (const built of ['lib/index.js', 'lib/index.d.ts', PROVIDER_BUNDLE]) {
-    if (!fs.existsSync(path.join(ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` before this test (npm test does it in pretest)`);
-  }
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-workmail-pack-'));
   const info = pack(tmp);
   tarball = info.tarball;
@@ -71,7 +71,7 @@ describe('npm pack', () => {
     const runtimeTypes = sourcesUnder('lambda/runtime').map((s) => s.replace(/\.ts$/, '.d.ts'));
     expect(runtimeTypes).toContain('lambda/runtime/index.d.ts');
     const expected = sources.map((s) => s.replace(/\.ts$/, '')).flatMap((s) => [`${s}.js`, `${s}.d.ts`]);
-    const missing = [...expected, ...runtimeTypes, RUNTIME_BUNDLE, PROVIDER_BUNDLE, 'package.json', 'LICENSE'].filter((f) => !packed.includes(f));
+    const missing = [...expected, ...runtimeTypes, RUNTIME_BUNDLE, RUNTIME_ESM_BUNDLE, RUNTIME_ESM_TYPES, PROVIDER_BUNDLE, 'package.json', 'LICENSE'].filter((f) => !packed.includes(f));
     expect(missing).toEqual([]);
     // The runtime's code ships as one file (and as ES modules in esm/): its per-file CommonJS output does not.
     expect(packed.filter((f) => /^lambda\/runtime\/.*\.js$/.test(f))).toEqual([]);
@@ -101,20 +101,32 @@ describe('npm pack', () => {
     expect(unresolved).toEqual([]);
   });
 
-  test('every target of the "exports" map is in the package, types first in each condition set', () => {
+  test('every target of the "exports" map is in the package; types before the conditions TypeScript reads, bundlers\' module before Node\'s import', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     expect(Object.keys(pkg.exports)).toEqual(['.', './runtime', './testing', './package.json']);
     const targets: string[] = [];
-    for (const [key, target] of Object.entries<any>(pkg.exports)) {
+    const collect = (target: unknown): void => {
       if (typeof target === 'string') targets.push(target);
-      else {
-        expect([key, Object.keys(target)[0]]).toEqual([key, 'types']);
-        targets.push(...Object.values<string>(target));
-      }
-    }
+      else for (const next of Object.values(target as object)) collect(next);
+    };
+    collect(pkg.exports);
+    // TypeScript takes the first condition it matches (`types`, `import` or `require`, `node`, `default`): for both
+    // kinds of import, the path it takes must end at declarations, not at JavaScript.
+    const typescriptTarget = (target: unknown, kind: 'import' | 'require'): string | undefined => {
+      if (typeof target === 'string') return target;
+      const key = Object.keys(target as object).find((k) => ['types', kind, 'node', 'default'].includes(k));
+      return key === undefined ? undefined : typescriptTarget((target as Record<string, unknown>)[key], kind);
+    };
+    const wrong = Object.entries<unknown>(pkg.exports).filter(([key]) => key !== './package.json')
+      .flatMap(([key, target]) => (['import', 'require'] as const).map((kind) => `${key} ${kind}: ${typescriptTarget(target, kind)}`))
+      .filter((line) => !/\.d\.m?ts$/.test(line));
+    expect(wrong).toEqual([]);
     expect(targets.map((t) => path.posix.normalize(t)).filter((t) => !packed.includes(t))).toEqual([]);
     expect(pkg.exports['.'].types).toBe(`./${path.posix.normalize(pkg.types)}`);
     expect(pkg.exports['.'].default).toBe(`./${path.posix.normalize(pkg.main)}`);
+    // esbuild and webpack match `module` and `import` alike and take the first: the per-file build, with sideEffects false.
+    expect(Object.keys(pkg.exports['./runtime'])).toEqual(['module', 'import', 'types', 'default']);
+    expect(pkg.exports['./runtime'].import).toEqual({ types: `./${RUNTIME_ESM_TYPES}`, default: `./${RUNTIME_ESM_BUNDLE}` });
   });
 
   test("the runtime's compiled files (and what they import) reach only Node built-ins, the package's own dependencies and its optional peers, never aws-cdk-lib or constructs", () => {
@@ -125,7 +137,7 @@ describe('npm pack', () => {
     const packageOf = (name: string) => (name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]);
     const files = new Set(packed);
     const seen = new Set<string>();
-    const queue = [pkg.exports['./runtime'].default.replace(/^\.\//, ''), 'lambda/runtime/index.d.ts'];
+    const queue = [pkg.exports['./runtime'].default.replace(/^\.\//, ''), RUNTIME_ESM_BUNDLE, 'lambda/runtime/index.d.ts'];
     const packages: string[] = [];
     while (queue.length) {
       const file = queue.shift()!;
@@ -145,6 +157,7 @@ describe('npm pack', () => {
       }
     }
     expect(seen).toContain('dist/runtime/index.js');
+    expect(seen).toContain(RUNTIME_ESM_BUNDLE);
     expect(seen).toContain('lambda/rules/responses.d.ts');
     expect([...allowed]).not.toContain('aws-cdk-lib');
     expect([...allowed]).not.toContain('constructs');
@@ -182,8 +195,7 @@ describe('npm pack', () => {
       };
       const { handler } = require('./index.js');
       console.log(JSON.stringify({ seen, handler: typeof handler }));`;
-    const { NODE_PATH: _nodePath, NODE_OPTIONS: _nodeOptions, ...env } = process.env;
-    const out = execFileSync(process.execPath, ['-e', script], { cwd: dir, env, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
     expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ seen: [], handler: 'function' });
   });
 });
@@ -278,10 +290,16 @@ describe('a consumer project with the packed tarball', () => {
   });
 });
 
-describe('a handler project with only the packed tarball (no aws-cdk-lib, no constructs)', () => {
+describe('a handler project with only the packed tarball and its dependencies (no aws-cdk-lib, no constructs, no AWS SDK)', () => {
+  let handlerOnly: string;
+  let installed: string;
+
+  beforeAll(() => {
+    handlerOnly = path.join(tmp, 'handler-only');
+    installed = project(handlerOnly, tarball, packageDependencies());
+  });
+
   test("require('cdk-workmail-lambda/runtime') works, and loads nothing but the runtime's one file and Node built-ins", () => {
-    const handlerOnly = path.join(tmp, 'handler-only');
-    const installed = project(handlerOnly, tarball, []);
     const script = `
       const Module = require('module');
       const requests = [];
@@ -297,5 +315,47 @@ describe('a handler project with only the packed tarball (no aws-cdk-lib, no con
     expect(out.api).toEqual(['function', 'function', 'function', 'function']);
     expect(out.requests.filter((r: string) => !r.startsWith('.'))).toEqual(['cdk-workmail-lambda/runtime']);
     expect(out.loaded).toEqual([RUNTIME_BUNDLE]);
+  });
+
+  /** What the runtime does in this project, loaded by `require` or by `import`: MIME rewriting, message content without the SDK. */
+  function exercise(load: 'require' | 'import'): any {
+    const script = `
+      const rt = ${load === 'require' ? "require('cdk-workmail-lambda/runtime')" : "await import('cdk-workmail-lambda/runtime')"};
+      const resolved = ${load === 'require' ? "require.resolve('cdk-workmail-lambda/runtime')" : "import.meta.resolve('cdk-workmail-lambda/runtime')"};
+      const outcome = async (p) => { try { return { value: await p }; } catch (e) { return { error: { name: e.name, code: e.code, retryable: e.retryable, message: e.message } }; } };
+      const chunks = [];
+      for await (const c of rt.rewrite('Subject: caf\\u00e9\\r\\nContent-Type: text/plain; charset=iso-8859-1\\r\\nContent-Transfer-Encoding: quoted-printable\\r\\n\\r\\nd=E9j=E0\\r\\n',
+        rt.tagSubject('[EXT]'), rt.addDisclaimer({ text: 'Caf\\u00e9 note.' }))) chunks.push(c);
+      const sent = [];
+      const fake = { send: async (command) => { sent.push({ name: command.constructor.name, input: command.input }); return { messageContent: Buffer.from('Subject: x\\r\\n\\r\\nbody\\r\\n') }; } };
+      const read = await outcome(rt.getRawMessage('m-1', { messageFlowClient: fake }).then(async (s) => { let t = ''; for await (const c of s) t += c; return t; }));
+      const put = await outcome(rt.putRawMessage('m-1', 'Subject: y\\r\\n\\r\\nb\\r\\n', { bucket: 'content-bucket', messageFlowClient: fake, s3Client: fake }));
+      const noClient = await outcome(rt.getRawMessage('m-2'));
+      const noS3Client = await outcome(rt.putRawMessage('m-3', 'Subject: y\\r\\n\\r\\nb\\r\\n', { bucket: 'content-bucket', messageFlowClient: fake }));
+      console.log(JSON.stringify({ resolved, rewritten: Buffer.concat(chunks).toString('latin1'), read, put, sent, noClient, noS3Client }));`;
+    const args = load === 'require' ? ['-e', `(async () => { ${script} })()`] : ['--input-type=module', '-e', script];
+    return JSON.parse(execFileSync(process.execPath, args, { cwd: handlerOnly, env: cleanEnv(), encoding: 'utf8' }).trim().split('\n').pop()!);
+  }
+
+  test.each(['require', 'import'] as const)('by %s: the one file for Node, the MIME libraries on first use, test doubles without the SDK, MISSING_PACKAGE naming the package', (load) => {
+    const out = exercise(load);
+    const file = path.join(installed, load === 'require' ? RUNTIME_BUNDLE : RUNTIME_ESM_BUNDLE);
+    expect(out.resolved.replace(/^file:\/\//, '')).toBe(file);
+    expect(out.rewritten).toMatch(/^Subject: \[EXT\] =\?UTF-8\?Q\?caf=C3=A9\?=\r\n/);
+    expect(out.rewritten).toContain('Caf=E9 note.');
+    expect(out.read).toEqual({ value: 'Subject: x\r\n\r\nbody\r\n' });
+    expect(out.put).toEqual({ value: { bucket: 'content-bucket', key: expect.stringMatching(/^messages\/m-1\/[0-9a-f-]{36}$/) } });
+    // Without the SDK, the double is sent plain commands: the SDK command's name and input.
+    expect(out.sent).toEqual([
+      { name: 'GetRawMessageContentCommand', input: { messageId: 'm-1' } },
+      { name: 'PutObjectCommand', input: expect.objectContaining({ Bucket: 'content-bucket', Key: out.put.value.key, ContentType: 'message/rfc822' }) },
+      { name: 'PutRawMessageContentCommand', input: { messageId: 'm-1', content: { s3Reference: { bucket: 'content-bucket', key: out.put.value.key } } } },
+    ]);
+    for (const [outcome, missing] of [[out.noClient, '@aws-sdk/client-workmailmessageflow'], [out.noS3Client, '@aws-sdk/client-s3']]) {
+      expect(outcome.error).toMatchObject({ name: 'WorkMailConfigurationError', code: 'MISSING_PACKAGE', retryable: false });
+      expect(outcome.error.message).toContain(`cannot load ${missing}`);
+      expect(outcome.error.message).toMatch(/Lambda's Node.js runtimes .* include it: leave it external when bundling .*--external:@aws-sdk\/\*/);
+      expect(outcome.error.message).toContain(`npm install ${missing}`);
+    }
   });
 });

@@ -33,12 +33,29 @@ export function project(dir: string, tarball: string, links: readonly string[], 
   const installed = path.join(modules, 'cdk-workmail-lambda');
   fs.mkdirSync(installed, { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: path.basename(dir), version: '1.0.0', private: true, ...manifest }, null, 2));
-  for (const name of links) {
-    fs.mkdirSync(path.dirname(path.join(modules, name)), { recursive: true });
-    fs.symlinkSync(path.join(ROOT, 'node_modules', name), path.join(modules, name), 'dir');
-  }
+  link(modules, links);
   execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
   return installed;
+}
+
+/** Links each of `names` from this checkout's node_modules into `modules`, with its commands in .bin (as npm does). */
+export function link(modules: string, names: readonly string[]): void {
+  for (const name of names) {
+    const target = path.join(modules, name);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.symlinkSync(path.join(ROOT, 'node_modules', name), target, 'dir');
+    const bin = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8')).bin;
+    const commands: Record<string, string> = typeof bin === 'string' ? { [name.split('/').pop()!]: bin } : bin ?? {};
+    for (const [command, file] of Object.entries(commands)) {
+      fs.mkdirSync(path.join(modules, '.bin'), { recursive: true });
+      fs.symlinkSync(path.join(target, file), path.join(modules, '.bin', command));
+    }
+  }
+}
+
+/** The package's runtime `dependencies`: what `npm install` of it brings along. */
+export function packageDependencies(): string[] {
+  return Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).dependencies ?? {});
 }
 
 /** This process's environment without what would load this checkout's modules into a child (NODE_PATH, ts-node). */

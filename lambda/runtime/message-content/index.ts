@@ -2,10 +2,12 @@
  * Read and update the content of the message a WorkMail Run Lambda event is about.
  *
  * `getRawMessage()` calls WorkMail Message Flow's GetRawMessageContent; `putRawMessage()` uploads the new
- * MIME to S3 and calls PutRawMessageContent with that object. The AWS SDK clients
+ * MIME to S3 and calls PutRawMessageContent with that object. The AWS SDK packages
  * (`@aws-sdk/client-workmailmessageflow`, `@aws-sdk/client-s3`, both in Lambda's Node.js runtimes) are
- * loaded on the first call, not when this module loads, so a handler that never touches message content
- * pays nothing for them at cold start; they are then kept for the next invocations.
+ * loaded on the first call, not when this module loads (load-sdk.ts, per build), so a handler that never
+ * touches message content pays nothing for them at cold start and a bundler need not find them; they are then
+ * kept for the next invocations. A package that cannot be loaded is a WorkMailConfigurationError
+ * (MISSING_PACKAGE) naming it; a client passed in that is not an SDK client (a test double) needs no package.
  *
  * No SDK type appears in this module's declarations: a consumer without the SDK packages still type-checks.
  */
@@ -14,12 +16,17 @@ import {
   MESSAGE_CONTENT_BUCKET_ENV, MESSAGE_CONTENT_KEY_PREFIX, keyPrefixProblem, messageIdProblem, s3ReferenceBucketProblem,
 } from '../../rules/message-content';
 import { WorkMailConfigurationError, WorkMailRuntimeError, isRetryableError } from '../errors';
+import { loadMessageFlowSdk, loadS3Sdk } from './load-sdk';
+import { exportOf } from './packages';
 
 export { MESSAGE_CONTENT_BUCKET_ENV, MESSAGE_CONTENT_KEY_PREFIX };
 
 /**
  * An AWS SDK v3 client as far as this module uses it: pass a `WorkMailMessageFlowClient` or an `S3Client`
- * of your own (another Region, custom retries, a tracing wrapper) where an option takes one.
+ * of your own (another Region, custom retries, a tracing wrapper) where an option takes one. It is sent the
+ * SDK's commands (`GetRawMessageContentCommand`, `PutRawMessageContentCommand`, `PutObjectCommand`); a test
+ * double that is not an SDK client also works where the SDK package is not installed: it is then sent plain
+ * objects of the same class names with the same `input`.
  */
 export interface AwsSdkClient {
   send(command: any, options?: any): Promise<any>;
@@ -97,32 +104,81 @@ export class InvalidContentLocationError extends MessageContentError {
   public name = 'InvalidContentLocationError';
 }
 
-// The SDK packages, each required on first use only. A literal require() keeps them in an esbuild bundle,
-// where they are evaluated only when this line runs.
-type MessageFlowSdk = typeof import('@aws-sdk/client-workmailmessageflow');
-type S3Sdk = typeof import('@aws-sdk/client-s3');
-let messageFlowSdk: MessageFlowSdk | undefined;
-let s3Sdk: S3Sdk | undefined;
+// The SDK's command classes and clients, as far as this module uses them; no SDK type in the declarations.
+type CommandClass = new (input: any) => object;
+type ClientClass = new (config: object) => AwsSdkClient;
+interface MessageFlowCommands {
+  readonly GetRawMessageContentCommand: CommandClass;
+  readonly PutRawMessageContentCommand: CommandClass;
+}
+interface S3Commands {
+  readonly PutObjectCommand: CommandClass;
+}
+interface Loaded<C> {
+  readonly Client: ClientClass;
+  readonly commands: C;
+}
+
+const MESSAGE_FLOW_PACKAGE = '@aws-sdk/client-workmailmessageflow';
+const S3_PACKAGE = '@aws-sdk/client-s3';
+
+// Loaded on the first call, kept for the next invocations; a failed load is tried again on the next call.
+let messageFlowSdk: Loaded<MessageFlowCommands> | undefined;
+let s3Sdk: Loaded<S3Commands> | undefined;
 let defaultMessageFlowClient: AwsSdkClient | undefined;
 let defaultS3Client: AwsSdkClient | undefined;
 
-function loadMessageFlow(): MessageFlowSdk {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (messageFlowSdk ??= require('@aws-sdk/client-workmailmessageflow') as MessageFlowSdk);
+async function loadMessageFlow(): Promise<Loaded<MessageFlowCommands>> {
+  if (messageFlowSdk) return messageFlowSdk;
+  const sdk = await loadMessageFlowSdk();
+  return (messageFlowSdk = {
+    Client: exportOf(sdk, MESSAGE_FLOW_PACKAGE, 'WorkMailMessageFlowClient'),
+    commands: {
+      GetRawMessageContentCommand: exportOf(sdk, MESSAGE_FLOW_PACKAGE, 'GetRawMessageContentCommand'),
+      PutRawMessageContentCommand: exportOf(sdk, MESSAGE_FLOW_PACKAGE, 'PutRawMessageContentCommand'),
+    },
+  });
 }
 
-function loadS3(): S3Sdk {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (s3Sdk ??= require('@aws-sdk/client-s3') as S3Sdk);
+async function loadS3(): Promise<Loaded<S3Commands>> {
+  if (s3Sdk) return s3Sdk;
+  const sdk = await loadS3Sdk();
+  return (s3Sdk = { Client: exportOf(sdk, S3_PACKAGE, 'S3Client'), commands: { PutObjectCommand: exportOf(sdk, S3_PACKAGE, 'PutObjectCommand') } });
 }
 
-function messageFlowClient(given: AwsSdkClient | undefined): AwsSdkClient {
-  return given ?? (defaultMessageFlowClient ??= new (loadMessageFlow().WorkMailMessageFlowClient)({}));
+// What a client passed in gets when the SDK package is not there (a test double in a project without it): the
+// SDK command's class name and its `input`, which is all a fake client reads.
+const PLAIN_MESSAGE_FLOW: MessageFlowCommands = {
+  GetRawMessageContentCommand: class GetRawMessageContentCommand { constructor(public readonly input: object) {} },
+  PutRawMessageContentCommand: class PutRawMessageContentCommand { constructor(public readonly input: object) {} },
+};
+const PLAIN_S3: S3Commands = { PutObjectCommand: class PutObjectCommand { constructor(public readonly input: object) {} } };
+
+/** An AWS SDK v3 client (smithy): it needs the SDK's own command objects, which bring their serializers. */
+function isSdkClient(client: AwsSdkClient): boolean {
+  return typeof (client as { middlewareStack?: { resolve?: unknown } }).middlewareStack?.resolve === 'function';
 }
 
-function s3Client(given: AwsSdkClient | undefined): AwsSdkClient {
-  return given ?? (defaultS3Client ??= new (loadS3().S3Client)({}));
+/**
+ * The client to call and the commands to send it: the SDK's, loaded on first use; for a client passed in that is
+ * not an SDK client, plain commands when the package cannot be loaded. Otherwise a missing package rejects with
+ * WorkMailConfigurationError MISSING_PACKAGE, before any request.
+ */
+async function connect<C>(given: AwsSdkClient | undefined, load: () => Promise<Loaded<C>>, plain: C,
+  defaultClient: (sdk: Loaded<C>) => AwsSdkClient): Promise<{ client: AwsSdkClient; commands: C }> {
+  let sdk: Loaded<C>;
+  try {
+    sdk = await load();
+  } catch (error) {
+    if (given && !isSdkClient(given)) return { client: given, commands: plain };
+    throw error;
+  }
+  return { client: given ?? defaultClient(sdk), commands: sdk.commands };
 }
+
+const connectMessageFlow = (given: AwsSdkClient | undefined) =>
+  connect(given, loadMessageFlow, PLAIN_MESSAGE_FLOW, (sdk) => (defaultMessageFlowClient ??= new sdk.Client({})));
+const connectS3 = (given: AwsSdkClient | undefined) => connect(given, loadS3, PLAIN_S3, (sdk) => (defaultS3Client ??= new sdk.Client({})));
 
 function checkMessageId(messageId: string): void {
   const problem = messageIdProblem('messageId', messageId);
@@ -137,8 +193,7 @@ function checkMessageId(messageId: string): void {
  */
 export async function getRawMessage(messageId: string, options: GetRawMessageOptions = {}): Promise<Readable> {
   checkMessageId(messageId);
-  const client = messageFlowClient(options.messageFlowClient);
-  const { GetRawMessageContentCommand } = loadMessageFlow();
+  const { client, commands: { GetRawMessageContentCommand } } = await connectMessageFlow(options.messageFlowClient);
   let output: { messageContent?: unknown };
   try {
     output = await client.send(new GetRawMessageContentCommand({ messageId }));
@@ -180,10 +235,12 @@ export async function putRawMessage(messageId: string, mime: Readable | Buffer |
   const body = await toBuffer(mime);
   // The global Web Crypto (Node 19 and later): loading node:crypto at import would cost a cold start ~5 ms.
   const key = `${keyPrefix}${messageId}/${globalThis.crypto.randomUUID()}`;
-  const s3 = s3Client(options.s3Client);
-  const { PutObjectCommand } = loadS3();
+  // Both clients before any request: no object is uploaded for a message that cannot then be updated.
+  const s3 = await connectS3(options.s3Client);
+  const messageFlow = await connectMessageFlow(options.messageFlowClient);
+  const { PutObjectCommand } = s3.commands;
   try {
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'message/rfc822' }));
+    await s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'message/rfc822' }));
   } catch (error) {
     const code = errorName(error);
     throw new MessageContentError(
@@ -192,10 +249,9 @@ export async function putRawMessage(messageId: string, mime: Readable | Buffer |
       { code, messageId, cause: error });
   }
 
-  const client = messageFlowClient(options.messageFlowClient);
-  const { PutRawMessageContentCommand } = loadMessageFlow();
+  const { PutRawMessageContentCommand } = messageFlow.commands;
   try {
-    await client.send(new PutRawMessageContentCommand({ messageId, content: { s3Reference: { bucket, key } } }));
+    await messageFlow.client.send(new PutRawMessageContentCommand({ messageId, content: { s3Reference: { bucket, key } } }));
   } catch (error) {
     throw messageFlowError(error, messageId, 'PutRawMessageContent', { bucket, key });
   }

@@ -1,8 +1,10 @@
 /**
  * The MIME libraries, loaded on first use. libmime alone takes about 100 ms to load on a Lambda-sized CPU:
  * a handler that imports `cdk-workmail-lambda/runtime` for its events and responses, or that rewrites a
- * message only for some events, should not pay that at every cold start. Bundlers still see the
- * `require` calls and bundle the libraries; only their evaluation waits.
+ * message only for some events, should not pay that at every cold start. Each accessor `require`s its package
+ * with a literal specifier: in the ES module build for bundlers, scripts/bundle.mjs bundles this file with the
+ * packages (their Node built-ins as imports, which ES module output needs), each evaluated at its first use;
+ * Node's own builds leave the `require` to Node.
  */
 import type * as IconvLite from 'iconv-lite';
 import type * as LibBase64 from 'libbase64';
