@@ -24,11 +24,11 @@
 import { createHash } from 'node:crypto';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import {
-  accessDeniedText, ContractMismatchError, ERRORS, flowRuleProblems, isAccessDenied, MAX_SENDER_PATTERNS_PER_ORGANIZATION, MEMBER_NAMES as MEMBERS,
-  OPERATIONS, regionProblem, REMEDIES, senderPatternQuotaProblem, splitResourceProperties,
-  type FlowDirection, type FlowRuleFields, type OperationKind, type RuleSenderPatterns,
+  accessDeniedText, ContractMismatchError, describeError, errorName, ERRORS, flowRuleProblems, isAccessDenied, isRecord,
+  MAX_SENDER_PATTERNS_PER_ORGANIZATION, MEMBER_NAMES as MEMBERS, OPERATIONS, regionProblem, REMEDIES, senderPatternQuotaProblem,
+  splitResourceProperties, type FlowDirection, type FlowRuleFields, type OperationKind, type RuleSenderPatterns,
 } from '../rules';
-import { DeadlineExceededError, FlowRuleClient, createWorkMailClient, describeError } from './client';
+import { DeadlineExceededError, FlowRuleClient, createWorkMailClient } from './client';
 
 /** The resource types this provider serves, and the direction of each. */
 export const RESOURCE_TYPES: Readonly<Record<string, FlowDirection>> = {
@@ -199,7 +199,7 @@ function readProperties(
   const fields = structuredClone(split.fields) as Record<string, any>;
   const problems: string[] = [...split.problems];
   const unknown = (value: unknown, allowed: readonly string[], path: string) => {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return;
+    if (!isRecord(value)) return;
     for (const key of Object.keys(value)) {
       if (!allowed.includes(key)) problems.push(`${path}${key} is not a property of ${path ? path.slice(0, -1) : 'a flow rule'}; allowed: ${allowed.join(', ')}`);
     }
@@ -226,10 +226,6 @@ function readProperties(
 }
 
 // ---- errors and deadline ----
-
-function errorName(e: unknown): string | undefined {
-  return (e as { name?: unknown })?.name as string | undefined;
-}
 
 /**
  * `<action>: <ErrorName>: <message>`, with the number of attempts when the SDK retried, and ` — <advice>`

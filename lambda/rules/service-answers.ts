@@ -12,7 +12,7 @@
  * - a successful answer lacks a member we read (`RuleId` of a create, `Rules` of a list, a rule's own members).
  */
 import { OPERATIONS, type FlowDirection, type OperationKind } from './contract';
-import { show } from './values';
+import { describeError, errorMessage, errorName, show } from './values';
 
 /** Where the assumption lives, as a user of the installed package finds it. */
 export const CONTRACT_LOCATION = "cdk-workmail-lambda's wire contract (lambda/rules/contract.ts)";
@@ -41,22 +41,19 @@ const MEMBER_REQUIRED = /\b(required|must not be null|missing)\b/i;
 /** The longest part of an answer quoted in a message. */
 const MAX_ANSWER_LENGTH = 400;
 
-/** `Name: message` of an error-like value, cut to a readable length. */
+/** `Name: message` of an error-like value (`describeError`), cut to a readable length. */
 export function errorText(error: unknown): string {
-  const e = error as { name?: unknown; message?: unknown; code?: unknown } | undefined;
-  const name = typeof e?.name === 'string' && e.name !== 'Error' ? e.name : '';
   // 'UnknownError' is what the SDK puts in place of a message the answer did not have.
-  const given = typeof e?.message === 'string' && e.message !== 'UnknownError' ? e.message : '';
-  const message = given || (typeof e?.code === 'string' ? e.code : '');
-  const text = name && message ? `${name}: ${message}` : name || message || String(error);
+  const noMessage = error instanceof Error && (error.message === 'UnknownError' || errorMessage(error) === '');
+  const text = noMessage ? errorName(error) ?? '' : describeError(error);
   return text.length > MAX_ANSWER_LENGTH ? `${text.slice(0, MAX_ANSWER_LENGTH - 3)}...` : text;
 }
 
 /** The mismatch an error answer of `operation` shows, or undefined for an error that says nothing about the shape. */
 export function errorMismatch(operation: string, error: unknown): ContractMismatch | undefined {
-  const name = (error as { name?: unknown })?.name;
+  const name = errorName(error);
   const message = String((error as { message?: unknown })?.message ?? '');
-  if (typeof name !== 'string') return undefined;
+  if (name === undefined) return undefined;
   const kind: ContractMismatchKind | undefined = UNKNOWN_OPERATION.includes(name) ? 'unknown-operation'
     : SERIALIZATION.includes(name) ? 'serialization'
       : VALIDATION.includes(name) || (name === 'InvalidParameterException' && MEMBER_REQUIRED.test(message)) ? 'validation'
@@ -138,7 +135,7 @@ const ACCESS_DENIED = ['AccessDeniedException', 'AccessDenied', 'UnauthorizedOpe
 
 /** Whether an error answer refuses the caller's permissions. */
 export function isAccessDenied(error: unknown): boolean {
-  return ACCESS_DENIED.includes(String((error as { name?: unknown })?.name));
+  return ACCESS_DENIED.includes(errorName(error) ?? '');
 }
 
 /** The IAM action of a WorkMail operation, e.g. `workmail:ListInboundMailFlowRules`. */
