@@ -83,7 +83,7 @@ test('constructs take scope and id, then their props as snake_case keyword argum
   expect(api.classes.WorkMailFunction.bases).toEqual(['_aws_cdk_aws_lambda_ceddda9d.Function']);
   for (const rule of ['InboundFlowRule', 'OutboundFlowRule']) {
     expect(initOf(rule).positional).toEqual(['scope', 'id']);
-    expect(initOf(rule).keyword_only.sort()).toEqual(['action', 'description', 'destination_patterns', 'organization', 'removal_policy', 'rule_name', 'sender_patterns']);
+    expect(initOf(rule).keyword_only.sort()).toEqual(['action', 'adopt_existing', 'description', 'destination_patterns', 'organization', 'removal_policy', 'rule_name', 'sender_patterns']);
   }
   expect(initOf('MessageContentBucket').keyword_only.sort()).toEqual(['organization', 'removal_policy', 'server_access_logs_bucket', 'server_access_logs_prefix']);
   // No camelCase name anywhere a Python user types one.
