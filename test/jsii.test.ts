@@ -44,6 +44,7 @@ describe('jsii', () => {
       'InboundRunLambdaOptions', 'OutboundAction', 'OutboundFlowRule', 'OutboundFlowRuleProps', 'OutboundLambdaRuleOptions',
       'OutboundRunLambdaOptions', 'RunLambdaOptions', 'FlowRuleOptions', 'WorkMailFunction', 'WorkMailFunctionProps', 'WorkMailOrganization',
       'MessageContent', 'MessageContentBucket', 'MessageContentBucketProps', 'FlowRuleBase', 'IWorkMailFunction', 'WorkMailFunctionOptions',
+      'WorkMailNodejsFunction', 'WorkMailNodejsFunctionProps',
     ]));
   });
 
