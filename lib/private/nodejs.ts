@@ -125,10 +125,10 @@ function loadEsbuild(entry: string): Esbuild | undefined {
 }
 
 /**
- * The names the entry file exports, as esbuild sees them (`export * from './x'` followed through the project's
- * own files), or undefined where that cannot be told: esbuild not installed (NodejsFunction then bundles in
- * Docker), a CommonJS entry (`exports.handler = ...`), an `export *` from a package, or an entry esbuild cannot
- * read (NodejsFunction's own bundling then reports it).
+ * The names the entry file exports, as esbuild sees them (an `export *` of another file of the project followed),
+ * or undefined where that cannot be told: esbuild not installed (NodejsFunction then bundles in Docker), a CommonJS
+ * entry (`exports.handler = ...`), an `export *` from a package, or an entry esbuild cannot read (NodejsFunction's
+ * own bundling then reports it).
  */
 export function entryExports(entry: string, bundling: BundlingOptions | undefined): string[] | undefined {
   const esbuild = loadEsbuild(entry);
