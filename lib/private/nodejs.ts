@@ -51,7 +51,10 @@ export function entryFile(scope: IConstruct, id: string, entry: string | undefin
       throw new EntryError(where, `entry ${entry} is not a JavaScript or TypeScript file; give the handler's source file (.ts, .tsx, .mts, .cts, .js, .jsx, .mjs or .cjs)`);
     }
     const resolved = path.resolve(entry);
-    if (!fs.existsSync(resolved) || !fs.statSync(resolved).isFile()) {
+    if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) {
+      throw new EntryError(where, `entry ${entry} is a directory; give the handler's source file in it, such as ${path.join(entry, 'index.ts')}`);
+    }
+    if (!fs.existsSync(resolved)) {
       throw new EntryError(where, `entry ${entry} does not exist (${resolved}${path.isAbsolute(entry) ? '' : `, relative to the directory cdk runs the app in, ${process.cwd()}`}); ` +
         "give the path of the handler's source file, best made from the stack's own directory: path.join(__dirname, 'handler.ts')");
     }

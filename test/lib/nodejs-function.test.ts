@@ -136,7 +136,7 @@ describe('WorkMailNodejsFunction bad input', () => {
   test('an entry that is a directory, or not a JavaScript or TypeScript file', () => {
     const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'entry-')), 'handler.ts');
     fs.mkdirSync(dir);
-    expect(make({ entry: dir })).toThrow(`Stack/Bad: entry ${dir} does not exist (${dir}); give the path`);
+    expect(make({ entry: dir })).toThrow(`Stack/Bad: entry ${dir} is a directory; give the handler's source file in it, such as ${path.join(dir, 'index.ts')}`);
     expect(make({ entry: 'README.md' })).toThrow(
       'Stack/Bad: entry README.md is not a JavaScript or TypeScript file; give the handler\'s source file (.ts, .tsx, .mts, .cts, .js, .jsx, .mjs or .cjs)');
   });
