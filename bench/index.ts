@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: prints the benchmark figures and writes them to .bench/results.json.
+ * `npm run bench`: prints the benchmark figures, writes them to .bench/results.json and to docs/benchmarks.md (with the
+ * machine, the date and the method), and refreshes the README's paragraph of headline ratios (bench/report.ts).
  *
  * Sections: synth overhead (CDK CLI and in-process, example app vs. the bare function), library load,
  * scale (1 / 50 / 200 rules), provider weight and cold load vs. aws-cdk-lib's AwsCustomResource handler,
@@ -22,6 +23,7 @@ import {
   printBundleSize, printColdImport, printColdRequire, printOverhead, runtimeBundleSize, runtimeColdImport, runtimeColdRequire, runtimeOverhead,
 } from './runtime';
 import { mimeBench, printMimeBench } from './mime';
+import { writeReport, type ReportSection } from './report';
 import { printSimulationBench, simulationBench } from './simulation';
 import { kib, ms, table } from './stats';
 
@@ -47,6 +49,7 @@ const results: Record<string, unknown> = {
   samples: N,
 };
 const failures: string[] = [];
+const printed: ReportSection[] = [];
 
 async function section<T>(title: string, key: string, run: () => Promise<T> | T, print: (r: T) => string): Promise<void> {
   process.stdout.write(`\n== ${title}\n`);
@@ -54,11 +57,14 @@ async function section<T>(title: string, key: string, run: () => Promise<T> | T,
   try {
     const result = await run();
     results[key] = result;
-    console.log(print(result));
+    const text = print(result);
+    printed.push({ title, key, text });
+    console.log(text);
   } catch (e) {
     const message = (e as Error)?.message ?? String(e);
     results[key] = { error: message };
     failures.push(`${title}: ${message.split('\n')[0]}`);
+    printed.push({ title, key, text: `FAILED: ${message.split('\n')[0]}` });
     console.log(`FAILED: ${message}`);
   }
   console.log(`(${((Date.now() - start) / 1000).toFixed(1)} s)`);
@@ -164,6 +170,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify({ ...results, failures }, null, 2) + '\n');
   console.log(`\nresults written to ${path.relative(process.cwd(), out)}`);
+  for (const file of writeReport({ ...results, failures }, printed, QUICK)) console.log(`figures written to ${path.relative(process.cwd(), file)}`);
   if (failures.length) {
     console.log(`\n${failures.length} section(s) failed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
     process.exitCode = 1;

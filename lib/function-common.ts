@@ -6,9 +6,9 @@
  * aws-s3 is not imported here at run time: `MessageContentBucket` is loaded the first time a function needs one,
  * so an app that never stores updated messages never loads aws-s3 (see bench "Library load").
  */
-import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -21,6 +21,7 @@ import { checkSameEnvironment } from './private/environment';
 import { invalid } from './private/errors';
 import { useIdempotencyTable } from './private/idempotency';
 import { grantReadContent, grantWriteContent } from './private/message-content';
+import { scopeFunctionLogging } from './private/logging';
 import { allowWorkMailInvoke } from './private/permission';
 
 /** The props of a Lambda base class that a WorkMail function reads or sets. */
@@ -68,33 +69,13 @@ export function setUp(fn: lambda.Function, props: BaseFunctionProps & WorkMailFu
   const organization = props.organization;
   checkSameEnvironment(fn, 'organization', organization);
   allowWorkMailInvoke(fn, organization, fn);
-  if (!props.role && base.logGroup) scopeLogging(fn, base.logGroup);
+  // A role of its own: its role may write to its own log group only (not AWSLambdaBasicExecutionRole).
+  // Newer aws-cdk-lib types `logGroup` as ILogGroupRef (ARN under `logGroupRef`); older ones as ILogGroup only.
+  const logGroup = base.logGroup;
+  if (!props.role && logGroup) scopeFunctionLogging(fn, logGroup.logGroupRef?.logGroupArn ?? (logGroup as Partial<logs.ILogGroup>).logGroupArn!);
   const table = props.idempotencyTable?.bind(fn);
   if (table) useIdempotencyTable(fn, table, props.environment);
   return table;
-}
-
-/**
- * The role the function created gets AWSLambdaBasicExecutionRole, which may write to every log group of
- * the account. Give it an inline policy on its own log group instead.
- */
-function scopeLogging(fn: lambda.Function, logGroup: NonNullable<BaseFunctionProps['logGroup']>): void {
-  // Newer aws-cdk-lib types `logGroup` as ILogGroupRef (ARN under `logGroupRef`); older ones as ILogGroup only.
-  const logGroupArn: string = logGroup.logGroupRef?.logGroupArn ?? (logGroup as Partial<logs.ILogGroup>).logGroupArn!;
-
-  const cfnRole = fn.role!.node.defaultChild as iam.CfnRole;
-  const managed = cfnRole.managedPolicyArns;
-  cfnRole.managedPolicyArns = Lazy.list({
-    produce: () => {
-      const arns: unknown[] = Stack.of(fn).resolve(managed) ?? [];
-      const kept = arns.filter((arn) => !JSON.stringify(arn).includes('service-role/AWSLambdaBasicExecutionRole'));
-      return kept.length > 0 ? (kept as string[]) : undefined;
-    },
-  }, { omitEmpty: true });
-  fn.role!.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    resources: [logGroupArn],
-  }));
 }
 
 /** An inbound rule of the function's organization that runs `fn`. */

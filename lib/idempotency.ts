@@ -1,8 +1,11 @@
-import { Arn, ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { IDEMPOTENCY_KEY_ATTRIBUTE, IDEMPOTENCY_TTL_ATTRIBUTE, idempotencyTableProblems, TableShape } from '../lambda/rules/idempotency';
+import {
+  environmentProblem, IDEMPOTENCY_KEY_ATTRIBUTE, IDEMPOTENCY_TTL_ATTRIBUTE, idempotencyTableProblems, type TableShape,
+} from '../lambda/rules';
 import { check } from './private/errors';
+import { known, knownEnvironment } from './private/tokens';
 
 /**
  * Options of the idempotency table that `IdempotencyTable.create()` makes.
@@ -93,21 +96,16 @@ class GivenIdempotencyTable extends IdempotencyTable {
 
   public bind(scope: Construct): dynamodb.ITable {
     const table = this.table;
-    const stack = Stack.of(scope);
-    const known = (value: string) => (Token.isUnresolved(value) ? undefined : value);
     // An import by ARN keeps the stack's env: its ARN tells where the table is.
-    const arn = Token.isUnresolved(table.tableArn) ? undefined : Arn.split(table.tableArn, ArnFormat.SLASH_RESOURCE_NAME);
-    const region = (arn && known(arn.region ?? '')) || known(table.env.region);
-    const account = (arn && known(arn.account ?? '')) || known(table.env.account);
-    const [stackRegion, stackAccount] = [known(stack.region), known(stack.account)];
-    const why = 'the function finds the table by its name, in its own account and Region';
-    if (region && stackRegion && region !== stackRegion) {
-      check(scope, `idempotencyTable is in Region ${region}, but the function is in ${stackRegion}; ${why}`);
-    }
-    if (account && stackAccount && account !== stackAccount) {
-      check(scope, `idempotencyTable is in account ${account}, but the function is in account ${stackAccount}; ${why}`);
-    }
-    check(scope, ...idempotencyTableProblems('idempotencyTable', shapeOf(table)));
+    const arn = known(table.tableArn) === undefined ? undefined : Arn.split(table.tableArn, ArnFormat.SLASH_RESOURCE_NAME);
+    const where = {
+      region: (arn && known(arn.region ?? '')) || known(table.env.region),
+      account: (arn && known(arn.account ?? '')) || known(table.env.account),
+    };
+    check(scope,
+      environmentProblem('idempotencyTable is', where, { name: 'the function', ...knownEnvironment(Stack.of(scope)) },
+        'the function finds the table by its name, in its own account and Region'),
+      ...idempotencyTableProblems('idempotencyTable', shapeOf(table)));
     return table;
   }
 }

@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { contentBucketEnvironmentProblem } from '../lambda/rules';
 import type { IWorkMailOrganization } from './interfaces/organization';
 import { check } from './private/errors';
-import { allowWorkMailRead, known, requireOrganization } from './private/message-content';
+import { allowWorkMailRead, requireOrganization } from './private/message-content';
+import { knownEnvironment } from './private/tokens';
 
 /**
  * Properties of a `MessageContentBucket`.
@@ -56,7 +57,7 @@ export class MessageContentBucket extends s3.Bucket {
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       serverAccessLogsPrefix: props.serverAccessLogsPrefix,
     });
-    check(this, contentBucketEnvironmentProblem('the bucket', known(this.env), known(props.organization.env)));
+    check(this, contentBucketEnvironmentProblem('the bucket', knownEnvironment(this.env), knownEnvironment(props.organization.env)));
     allowWorkMailRead(this, props.organization, this);
   }
 
@@ -67,7 +68,7 @@ export class MessageContentBucket extends s3.Bucket {
    */
   public allowOrganization(organization: IWorkMailOrganization): void {
     requireOrganization(this, 'organization', organization);
-    check(this, contentBucketEnvironmentProblem('the bucket', known(this.env), known(organization.env)));
+    check(this, contentBucketEnvironmentProblem('the bucket', knownEnvironment(this.env), knownEnvironment(organization.env)));
     allowWorkMailRead(this, organization, this);
   }
 }

@@ -1,17 +1,15 @@
 // Runs the bundled example handler on the real Run Lambda events in ../shared/corpus/events (written by
-// other projects) and checks each answer against the synchronous response schema. CI runs it when the
-// corpus is there; `npm test` does not need it.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+// other projects) and checks each answer against the synchronous response schema. CI (.ci/run) runs it and
+// fails when the corpus is missing or empty; `npm test` does not need it. Usage: node scripts/corpus-check.mjs [dir]
+import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { corpusCases } from './corpus-cases.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = process.argv[2] ?? join(root, '..', 'shared', 'corpus', 'events');
-if (!existsSync(corpus)) {
-  console.log(`corpus-check: no corpus at ${corpus}, nothing to check`);
-  process.exit(0);
-}
+const cases = corpusCases('corpus-check', corpus, '.json');
 const require = createRequire(import.meta.url);
 const bundle = join(root, 'assets', 'examples', 'subject-guard', 'index.js');
 // The runtime toolkit's own check of a response (compiled by `npm run build`), as resolveDispositions applies it.
@@ -27,8 +25,8 @@ const problems = [];
 let checked = 0;
 for (const [blocked, expected] of [['lottery', 'DEFAULT'], ['amazon workmail', 'BOUNCE']]) {
   const handler = load(blocked);
-  for (const name of readdirSync(corpus).filter((n) => n.endsWith('.json')).sort()) {
-    const event = JSON.parse(readFileSync(join(corpus, name), 'utf-8'));
+  for (const { name, path } of cases) {
+    const event = JSON.parse(readFileSync(path, 'utf-8'));
     // A Lambda context with WorkMail's whole 15 s budget left (the handler is wrapped with withDeadline).
     const answer = await handler(event, { getRemainingTimeInMillis: () => 15_000 });
     checked++;

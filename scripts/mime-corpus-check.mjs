@@ -1,16 +1,20 @@
 // Runs every MIME transform over every message of ../shared/corpus/mime (real test messages of mailparser
 // and postal-mime) and checks each output: no error, CRLF line ends, no line over 1000 bytes that the input
 // did not already have, the same tree (mailsplit) and the same subject/attachments (mailparser) as expected.
-// For CI (.ci/run); `npm test` never reads ../shared. Usage: node scripts/mime-corpus-check.mjs [dir]
+// For CI (.ci/run), which fails when the corpus is missing or holds no message; `npm test` never reads ../shared.
+// Usage: node scripts/mime-corpus-check.mjs [dir]
 import { buildSync } from 'esbuild';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { corpusCases } from './corpus-cases.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = process.argv[2] ?? join(root, '..', 'shared', 'corpus', 'mime');
+// Before anything is built: a missing or empty corpus ends the run at once, saying so.
+const cases = corpusCases('mime-corpus-check', corpus, '.eml');
 const require = createRequire(import.meta.url);
 const { simpleParser } = require('mailparser');
 const { Splitter } = require('mailsplit');
@@ -50,9 +54,9 @@ const KNOWN_TREE_DIFFERENCES = {
 
 const failures = [];
 let checks = 0;
-const files = readdirSync(corpus).filter((f) => f.endsWith('.eml')).sort();
-for (const file of files) {
-  const input = readFileSync(join(corpus, file));
+const files = cases.map((c) => c.name);
+for (const { name: file, path } of cases) {
+  const input = readFileSync(path);
   const normal = toCrlf(input);
   const inTree = await tree(normal);
   const inParsed = await simpleParser(normal);

@@ -18,6 +18,7 @@ import {
   type CreateFlowRuleInput, type CreateFlowRuleOutput, type DescribedFlowRule, type FlowDirection,
   type ListFlowRulesInput, type ListFlowRulesOutput, type OperationKind, type RuleRef, type UpdateFlowRuleInput,
 } from '../rules/contract';
+import { describeError } from '../rules/values';
 
 /** The endpoint parameters every WorkMail command passes (as in the SDK's `endpoint/EndpointParameters`). */
 const commonParams: EndpointParameterInstructions = {
@@ -227,11 +228,4 @@ export class DeadlineExceededError extends Error {
     this.attempts = log.count;
     this.lastError = lastError;
   }
-}
-
-/** `Name: message` of an error (the message alone for a plain `Error`, e.g. a network error). */
-export function describeError(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const message = e.message || (e as { code?: string }).code || '';
-  return e.name && e.name !== 'Error' ? `${e.name}: ${message}` : message;
 }

@@ -19,10 +19,10 @@
 import { createHash } from 'node:crypto';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import {
-  ERRORS, flowRuleProblems, MAX_SENDER_PATTERNS_PER_ORGANIZATION, MEMBER_NAMES as MEMBERS, regionProblem, REMEDIES, senderPatternQuotaProblem,
-  type FlowDirection, type FlowRuleFields, type RuleSenderPatterns,
+  describeError, errorName, ERRORS, flowRuleProblems, isRecord, MAX_SENDER_PATTERNS_PER_ORGANIZATION, MEMBER_NAMES as MEMBERS, regionProblem,
+  REMEDIES, senderPatternQuotaProblem, type FlowDirection, type FlowRuleFields, type RuleSenderPatterns,
 } from '../rules';
-import { DeadlineExceededError, FlowRuleClient, createWorkMailClient, describeError } from './client';
+import { DeadlineExceededError, FlowRuleClient, createWorkMailClient } from './client';
 
 /** The resource types this provider serves, and the direction of each. */
 export const RESOURCE_TYPES: Readonly<Record<string, FlowDirection>> = {
@@ -162,7 +162,7 @@ function readProperties(
   const fields = structuredClone(raw) as Record<string, any>;
   const problems: string[] = [];
   const unknown = (value: unknown, allowed: readonly string[], path: string) => {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return;
+    if (!isRecord(value)) return;
     for (const key of Object.keys(value)) {
       if (!allowed.includes(key)) problems.push(`${path}${key} is not a property of ${path ? path.slice(0, -1) : 'a flow rule'}; allowed: ${allowed.join(', ')}`);
     }
@@ -189,10 +189,6 @@ function readProperties(
 }
 
 // ---- errors and deadline ----
-
-function errorName(e: unknown): string | undefined {
-  return (e as { name?: unknown })?.name as string | undefined;
-}
 
 /**
  * `<action>: <ErrorName>: <message>`, with the number of attempts when the SDK retried, and ` — <advice>`

@@ -1,8 +1,9 @@
-import { IResource, Stack, Token } from 'aws-cdk-lib';
+import { IResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { environmentProblem } from '../../lambda/rules';
 import type { IWorkMailOrganization } from '../interfaces/organization';
 import { check } from './errors';
+import { knownEnvironment } from './tokens';
 
 /**
  * `resource` must be in the organization's account and Region when one is given, else in the stack's:
@@ -10,9 +11,8 @@ import { check } from './errors';
  */
 export function checkSameEnvironment(scope: IConstruct, what: string, resource: IResource, organization?: IWorkMailOrganization): void {
   const stack = Stack.of(scope);
-  const known = (value: string) => (Token.isUnresolved(value) ? undefined : value);
   const expected = organization
-    ? { name: 'the organization', region: known(organization.env.region), account: known(organization.env.account) }
-    : { name: `the stack ${stack.stackName}`, region: known(stack.region), account: known(stack.account) };
-  check(scope, environmentProblem(`${what} is`, { region: known(resource.env.region), account: known(resource.env.account) }, expected));
+    ? { name: 'the organization', ...knownEnvironment(organization.env) }
+    : { name: `the stack ${stack.stackName}`, ...knownEnvironment(stack) };
+  check(scope, environmentProblem(`${what} is`, knownEnvironment(resource.env), expected));
 }

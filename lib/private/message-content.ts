@@ -1,4 +1,4 @@
-import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -7,6 +7,7 @@ import { MESSAGE_CONTENT_KEY_PREFIX, contentBucketEnvironmentProblem } from '../
 import type { IWorkMailOrganization } from '../interfaces/organization';
 import { checkSameEnvironment } from './environment';
 import { check, invalid, warn, WARNINGS } from './errors';
+import { knownEnvironment, shown } from './tokens';
 import { workMailPrincipal } from './permission';
 
 /** `arn:<partition>:workmailmessageflow:<region>:<account>:message/<organizationId>/*` */
@@ -44,7 +45,7 @@ export function grantReadContent(grantee: iam.IGrantable, organization: IWorkMai
 export function grantWriteContent(fn: lambda.Function, organization: IWorkMailOrganization, bucket: s3.IBucket): iam.Grant {
   requireOrganization(fn, 'organization', organization);
   checkGranteeEnvironment(fn, fn, organization);
-  check(fn, contentBucketEnvironmentProblem(`bucket ${bucketShown(bucket)}`, known(bucket.env), known(organization.env)));
+  check(fn, contentBucketEnvironmentProblem(`bucket ${bucketShown(bucket)}`, knownEnvironment(bucket.env), knownEnvironment(organization.env)));
 
   if (bucket.encryptionKey) {
     warn(fn, WARNINGS.messageContentBucketEncryption,
@@ -129,17 +130,6 @@ export function constructOf(grantee: iam.IGrantable): IConstruct {
   const principal = grantee.grantPrincipal as Partial<IConstruct>;
   if (principal.node) return principal as IConstruct;
   throw new Error('MessageContent.grantRead: grantee must be a construct (a function or a role)');
-}
-
-export function known(env: { region: string; account: string }): { region?: string; account?: string } {
-  return {
-    region: Token.isUnresolved(env.region) ? undefined : env.region,
-    account: Token.isUnresolved(env.account) ? undefined : env.account,
-  };
-}
-
-function shown(value: string, placeholder: string): string {
-  return Token.isUnresolved(value) ? placeholder : value;
 }
 
 function bucketShown(bucket: s3.IBucket): string {

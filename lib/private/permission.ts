@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import type { IWorkMailOrganization } from '../interfaces/organization';
 import { warn, WARNINGS } from './errors';
+import { shown } from './tokens';
 
 /** The WorkMail service principal of a Region (a token when the Region is not known at synth time). */
 export function workMailPrincipal(region: string): string {
@@ -40,7 +41,6 @@ export function allowWorkMailInvoke(fn: lambda.IFunction, organization: IWorkMai
   });
   const added = fn.permissionsNode.tryFindChild(id);
   if (!added) {
-    const shown = (value: string, placeholder: string) => (Token.isUnresolved(value) ? placeholder : value);
     const r = shown(region, 'REGION');
     warn(requester, WARNINGS.importedFunctionPermission,
       `cannot add the permission for WorkMail to invoke the imported function ${shown(fn.functionArn, 'FUNCTION_ARN')}; ` +

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { OPERATIONS, type FlowDirection } from '../../lambda/rules';
 import { invalid } from './errors';
+import { scopeProviderLogging } from './logging';
 
 /** Where `npm run build` puts the bundled provider; it ships in the package. */
 export const PROVIDER_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'flow-rule-provider');
@@ -94,19 +95,12 @@ export function flowRuleProvider(scope: Construct, direction: FlowDirection, org
   return provider;
 }
 
-/** Replace the managed logging policy with an inline one on a log group of the provider's own. */
+/** Logging to a log group of the provider's own only (see scopeProviderLogging). */
 function scopeLogging(stack: Stack, provider: CustomResourceProvider): void {
   const logGroup = new logs.LogGroup(stack, LOG_GROUP_ID, {
     retention: logs.RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  const role = provider.node.findChild('Role') as CfnResource;
-  const handler = provider.node.findChild('Handler') as CfnResource;
-  role.addPropertyDeletionOverride('ManagedPolicyArns');
-  provider.addToRolePolicy({
-    Effect: 'Allow',
-    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    Resource: logGroup.logGroupArn,
-  });
-  handler.addPropertyOverride('LoggingConfig', { LogGroup: logGroup.logGroupName });
+  scopeProviderLogging(provider, logGroup.logGroupArn);
+  (provider.node.findChild('Handler') as CfnResource).addPropertyOverride('LoggingConfig', { LogGroup: logGroup.logGroupName });
 }

@@ -8,7 +8,7 @@ import type { AttachmentInfo } from '../mime/transforms';
 import type { MimePart } from '../mime/types';
 import { SyncResponse } from '../invocation/response';
 import type { WorkMailSyncResponse } from '../invocation/validate';
-import { deliver, syncHandler } from './common';
+import { deliver, syncHandler, withOptions } from './common';
 import type { SyncHandler, SyncHandlerOptions } from './common';
 
 /** What `attachmentFilterHandler` does with a message that carries a matching attachment. */
@@ -68,24 +68,24 @@ export const DEFAULT_ATTACHMENT_BOUNCE_MESSAGE = 'This message was not delivered
  * `signed` decides. A message beyond the MIME limits (`MIME_LIMITS`: nesting, parts) is refused, not
  * delivered unread: DROP for `drop`, BOUNCE otherwise (a filter fails closed).
  *
- * @throws TypeError/RangeError at once for an unknown action, no criterion, a bad `maxBytes`, an empty
- *   bounce message, or a `safeAction` that is not a valid answer
+ * @throws WorkMailConfigurationError (`INVALID_OPTION`) at once for an unknown action, no criterion, a bad
+ *   `maxBytes`, an empty bounce message, or a `safeAction` that is not a valid answer
  */
 export function attachmentFilterHandler(options: AttachmentFilterHandlerOptions): SyncHandler {
   const { action, maxBytes } = options;
   if (action !== 'drop' && action !== 'bounce' && action !== 'strip') {
-    throw new TypeError(`attachmentFilterHandler: action must be 'drop', 'bounce' or 'strip', got ${JSON.stringify(action)}`);
+    throw new WorkMailConfigurationError('INVALID_OPTION', `attachmentFilterHandler: action must be 'drop', 'bounce' or 'strip', got ${JSON.stringify(action)}`);
   }
   if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes >= 0)) {
-    throw new RangeError(`attachmentFilterHandler: maxBytes must be a whole number of bytes >= 0, got ${maxBytes}`);
+    throw new WorkMailConfigurationError('INVALID_OPTION', `attachmentFilterHandler: maxBytes must be a whole number of bytes >= 0, got ${maxBytes}`);
   }
   const extensions = (options.extensions ?? []).map((e) => e.trim().toLowerCase().replace(/^\./, '')).filter(Boolean);
   const contentTypes = (options.contentTypes ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean);
   if (!extensions.length && !contentTypes.length && maxBytes === undefined && !options.when) {
-    throw new TypeError('attachmentFilterHandler: give at least one of extensions, contentTypes, maxBytes or when (nothing would match)');
+    throw new WorkMailConfigurationError('INVALID_OPTION', 'attachmentFilterHandler: give at least one of extensions, contentTypes, maxBytes or when (nothing would match)');
   }
   const bounceMessage = options.bounceMessage ?? DEFAULT_ATTACHMENT_BOUNCE_MESSAGE;
-  if (action === 'bounce' && bounceMessage.trim() === '') throw new TypeError('attachmentFilterHandler: bounceMessage must not be empty');
+  if (action === 'bounce' && bounceMessage.trim() === '') throw new WorkMailConfigurationError('INVALID_OPTION', 'attachmentFilterHandler: bounceMessage must not be empty');
 
   const byType = (a: AttachmentInfo): boolean => {
     const name = a.filename?.toLowerCase() ?? '';
@@ -105,7 +105,7 @@ export function attachmentFilterHandler(options: AttachmentFilterHandlerOptions)
     throw new WorkMailConfigurationError('INVALID_OPTION', `attachmentFilterHandler: signed must be 'drop', 'bounce' or 'deliver' (or 'strip' with action 'strip'), got ${JSON.stringify(signed)}`);
   }
   const strip = action === 'strip'
-    ? stripAttachments({ when: byType, ...(maxBytes !== undefined ? { maxBytes } : {}), ...(options.note ? { note: options.note } : {}), signed: signed === 'strip' ? 'strip' : 'leave' })
+    ? withOptions('attachmentFilterHandler', () => stripAttachments({ when: byType, ...(maxBytes !== undefined ? { maxBytes } : {}), ...(options.note ? { note: options.note } : {}), signed: signed === 'strip' ? 'strip' : 'leave' }))
     : undefined;
   const refuse = (event: WorkMailLambdaEvent, how: 'drop' | 'bounce'): WorkMailSyncResponse => {
     const response = SyncResponse.forEvent(event);

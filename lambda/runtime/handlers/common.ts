@@ -3,22 +3,20 @@
  * instead of an exception, the one-line log, and reading, rewriting and putting back a message.
  */
 import type { Readable } from 'node:stream';
+import { errorMessage } from '../../rules/values';
 import { withDeadline } from '../invocation/deadline';
 import type { LambdaContextLike } from '../invocation/deadline';
 import { WorkMailConfigurationError } from '../errors';
-import { WorkMailEventError, parseEvent } from '../invocation/event';
+import { parseEvent } from '../invocation/event';
 import type { WorkMailFlowDirection, WorkMailLambdaEvent } from '../invocation/event';
-import {
-  InvalidContentLocationError, MessageContentError, MessageFrozenError, MessageNotFoundError, MessageRejectedError, getRawMessage, putRawMessage,
-} from '../message-content';
+import { getRawMessage, putRawMessage } from '../message-content';
 import type { AwsSdkClient } from '../message-content';
-import { MimeRewriteError } from '../mime/errors';
 import { rewrite } from '../mime/rewrite';
 import type { MimeTransform, RewriteReport } from '../mime/types';
 import { SyncResponse } from '../invocation/response';
 import { checkResponse } from '../invocation/validate';
 import type { WorkMailAction, WorkMailSyncResponse } from '../invocation/validate';
-import { defaultLog, describeError, domainOf } from './log';
+import { defaultLog, loggedError, domainOf } from './log';
 import type { HandlerLogEntry } from './log';
 
 /** Options every synchronous ready-made handler takes. */
@@ -72,28 +70,57 @@ export function inDomains(address: string, domains: readonly string[]): boolean 
   });
 }
 
-/** Why a failure gets the safe response; undefined when it must be thrown so that WorkMail retries. */
+/**
+ * Why a failure gets the safe response; undefined when it is thrown so that WorkMail retries.
+ *
+ * Decided from the error's `retryable` alone, which the runtime sets where it makes the error: `false` (the same
+ * message would fail the same way again: not MIME, MessageFrozen, a refusal, a setting missing) gets the safe
+ * response now; `true` (throttling, a 5xx answer, a network failure, a time-out) is thrown. An error without
+ * `retryable` is not classified (a bug, or a failure that is not the runtime's): it is thrown, as any unexpected
+ * failure always was, so WorkMail retries until the rule timeout and then applies the rule's fallback action.
+ * Your own error with `retryable: false` is answered safely too.
+ */
 export function permanentFailure(error: unknown): string | undefined {
-  if (error instanceof WorkMailEventError) return 'the event is not a WorkMail Run Lambda event';
-  if (error instanceof MimeRewriteError) {
-    // INPUT: the read from Message Flow broke off, which a retry can fix.
-    if (error.code === 'NOT_MIME') return 'the message is not MIME';
-    if (error.code === 'TRANSFORM') return 'a callback of the handler failed on this message';
-    // LIMIT, HEADER, SIGNED: about the message itself, which a retry reads again unchanged.
-    if (error.code !== 'INPUT') return `the message cannot be rewritten (${error.code})`;
-    return undefined;
-  }
-  if (error instanceof MessageFrozenError) return 'WorkMail does not allow updating this message';
-  if (error instanceof MessageRejectedError) return 'WorkMail rejected the new content';
-  if (error instanceof MessageNotFoundError) return 'WorkMail has no such message (a wrong Region or message id)';
-  if (error instanceof InvalidContentLocationError) return 'WorkMail cannot read the new content from the bucket (bucket policy or Region)';
-  if (error instanceof MessageContentError && PERMANENT_CODES.has(error.code)) return `the call was refused (${error.code}); the function's permissions or configuration must change`;
-  // putRawMessage without a bucket, or an invalid key prefix: configuration, not the message.
-  if (error instanceof WorkMailConfigurationError) return `the handler is not configured for this (${error.message})`;
-  return undefined;
+  const e = error as { retryable?: unknown; name?: unknown; code?: unknown; message?: unknown } | null | undefined;
+  if (e?.retryable !== false) return undefined;
+  // What the log says; the decision above does not depend on it.
+  const name = typeof e.name === 'string' ? e.name : 'Error';
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  const reason = REASONS[code ? `${name} ${code}` : name] ?? REASONS[name];
+  if (typeof reason === 'function') return reason(code ?? '', typeof e.message === 'string' ? e.message : '');
+  return reason ?? `${name}${code ? ` (${code})` : ''}: a retry cannot help`;
 }
 
-const PERMANENT_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'ValidationException', 'NoSuchBucket', 'NoContent', 'InvalidBucketName']);
+/** The log's `reason` for each kind of error a retry cannot fix, by the error's name (and code). */
+const REASONS: Readonly<Record<string, string | ((code: string, message: string) => string)>> = {
+  'WorkMailEventError': 'the event is not a WorkMail Run Lambda event',
+  'MimeRewriteError NOT_MIME': 'the message is not MIME',
+  'MimeRewriteError TRANSFORM': 'a callback of the handler failed on this message',
+  'MimeRewriteError INPUT': 'reading the message failed in a way a retry cannot fix',
+  // LIMIT, HEADER, SIGNED: about the message itself, which a retry reads again unchanged.
+  'MimeRewriteError': (code) => `the message cannot be rewritten (${code})`,
+  'MessageFrozenError': 'WorkMail does not allow updating this message',
+  'MessageRejectedError': 'WorkMail rejected the new content',
+  'MessageNotFoundError': 'WorkMail has no such message (a wrong Region or message id)',
+  'InvalidContentLocationError': 'WorkMail cannot read the new content from the bucket (bucket policy or Region)',
+  'MessageContentError': (code) => `the call was refused (${code}); the function's permissions or configuration must change`,
+  // putRawMessage without a bucket, or an invalid key prefix: configuration, not the message.
+  'WorkMailConfigurationError': (_code, message) => `the handler is not configured for this (${message})`,
+  'WorkMailResponseError': 'the handler built an answer WorkMail would not take',
+};
+
+/**
+ * `make()`, with any error it throws (a transform refusing an option) as a `WorkMailConfigurationError` naming the
+ * handler: a factory's bad option is a configuration mistake, found when the handler is made.
+ */
+export function withOptions<T>(handler: string, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof WorkMailConfigurationError) throw error;
+    throw new WorkMailConfigurationError('INVALID_OPTION', `${handler}: ${errorMessage(error)}`, { cause: error });
+  }
+}
 
 /** The safe answer: `action` for every recipient. */
 function safeResponse(action: WorkMailAction): WorkMailSyncResponse {
@@ -124,10 +151,10 @@ export function syncHandler(name: string, options: SyncHandlerOptions, body: Syn
   const safeAction = options.safeAction ?? DEFAULT_SAFE_ACTION;
   const directions = options.directions;
   if (directions !== undefined && directions.some((d) => d !== 'INBOUND' && d !== 'OUTBOUND')) {
-    throw new TypeError(`${name}: directions must hold 'INBOUND' and/or 'OUTBOUND', got ${JSON.stringify(directions)}`);
+    throw new WorkMailConfigurationError('INVALID_OPTION', `${name}: directions must hold 'INBOUND' and/or 'OUTBOUND', got ${JSON.stringify(directions)}`);
   }
   const safeProblems = checkResponse(safeResponse(safeAction), 'INBOUND').problems;
-  if (safeProblems.length > 0) throw new TypeError(`${name}: safeAction ${JSON.stringify(safeAction)} is not a valid answer: ${safeProblems.map((p) => p.message).join('; ')}`);
+  if (safeProblems.length > 0) throw new WorkMailConfigurationError('INVALID_OPTION', `${name}: safeAction ${JSON.stringify(safeAction)} is not a valid answer: ${safeProblems.map((p) => p.message).join('; ')}`);
   const internal = options.internalDomains ?? [];
   const log = options.log ?? defaultLog;
   const content = { messageFlowClient: options.messageFlowClient, s3Client: options.s3Client, bucket: options.bucket, keyPrefix: options.keyPrefix };
@@ -143,7 +170,7 @@ export function syncHandler(name: string, options: SyncHandlerOptions, body: Syn
     try {
       event = parseEvent(input);
     } catch (error) {
-      return answerSafely(input, 'safe-response', 'error', { reason: permanentFailure(error), error: describeError(error) });
+      return answerSafely(input, 'safe-response', 'error', { reason: permanentFailure(error), error: loggedError(error) });
     }
     const response = SyncResponse.forEvent(event);
     if ((directions && event.flowDirection && !directions.includes(event.flowDirection)) || inDomains(event.envelope.mailFrom.address, internal)) {
@@ -171,7 +198,7 @@ export function syncHandler(name: string, options: SyncHandlerOptions, body: Syn
     } catch (error) {
       const reason = permanentFailure(error);
       if (reason === undefined) throw error;
-      return answerSafely(input, 'safe-response', 'warn', { reason, error: describeError(error) });
+      return answerSafely(input, 'safe-response', 'warn', { reason, error: loggedError(error) });
     }
   }, {
     onTimeout: (input) => answerSafely(input, 'deadline', 'warn', { reason: 'no answer within the time WorkMail waits' }),

@@ -1,6 +1,6 @@
 import { addDisclaimer } from '../mime/disclaimer';
 import type { SignedDisclaimerMode } from '../mime/disclaimer';
-import { deliver, syncHandler } from './common';
+import { deliver, syncHandler, withOptions } from './common';
 import type { SyncHandler, SyncHandlerOptions } from './common';
 
 /** Options of `disclaimerHandler`. At least one of `text` and `html` is required. */
@@ -23,11 +23,12 @@ export interface DisclaimerHandlerOptions extends SyncHandlerOptions {
  * retry: a message that already ends with the disclaimer (the first attempt's put) is not changed again.
  * The function needs grantReadMessageContent() and grantWriteMessageContent().
  *
- * @throws TypeError at once when neither `text` nor `html` is given, or `safeAction` is not a valid answer
+ * @throws WorkMailConfigurationError (`INVALID_OPTION`) at once when neither `text` nor `html` is given, or
+ *   `safeAction` is not a valid answer
  */
 export function disclaimerHandler(options: DisclaimerHandlerOptions): SyncHandler {
   // Made now, so that a handler without a disclaimer fails when it is created, not on every message.
-  const transform = addDisclaimer({ text: options.text, html: options.html, ...(options.signed ? { signed: options.signed } : {}) });
+  const transform = withOptions('disclaimerHandler', () => addDisclaimer({ text: options.text, html: options.html, ...(options.signed ? { signed: options.signed } : {}) }));
   return syncHandler('disclaimerHandler', options, async (event, tools) => {
     const { changes, warnings, left } = await tools.rewriteMessage([transform]);
     tools.log({ level: 'info', outcome: changes.length ? 'updated' : 'unchanged', changes, ...(left.length ? { left } : {}), ...(warnings.length ? { warnings } : {}) });

@@ -27,7 +27,7 @@ export function domainOf(address: string): string {
 }
 
 /** An error as it is logged. */
-export function describeError(error: unknown): NonNullable<HandlerLogEntry['error']> {
+export function loggedError(error: unknown): NonNullable<HandlerLogEntry['error']> {
   const e = error as { name?: unknown; code?: unknown; message?: unknown };
   return {
     name: typeof e?.name === 'string' ? e.name : 'Error',

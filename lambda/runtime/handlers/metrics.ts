@@ -1,6 +1,7 @@
+import { WorkMailConfigurationError } from '../errors';
 import { parseEvent } from '../invocation/event';
 import type { WorkMailLambdaEvent } from '../invocation/event';
-import { defaultLog, describeError, domainOf } from './log';
+import { defaultLog, loggedError, domainOf } from './log';
 import type { HandlerLogEntry } from './log';
 
 /** The dimension sets `metricsHandler` writes, each as its own EMF line(s). */
@@ -40,22 +41,22 @@ export const UNKNOWN_DIMENSION_VALUE = 'unknown';
  * `SenderDomain`, `Recipients` by `Direction` and `RecipientDomain`. It never reads the message. A malformed
  * event is logged and not counted (no retry: it would fail again).
  *
- * @throws TypeError at once for a bad namespace, dimension or maxRecipientDomains
+ * @throws WorkMailConfigurationError (`INVALID_OPTION`) at once for a bad namespace, dimension or maxRecipientDomains
  */
 export function metricsHandler(options: MetricsHandlerOptions = {}): (event: unknown) => Promise<void> {
   const namespace = options.namespace ?? 'WorkMail';
   if (!/^[0-9A-Za-z.\-_/#:]{1,255}$/.test(namespace) || namespace.startsWith('AWS/') || namespace.startsWith(':')) {
-    throw new TypeError(`metricsHandler: namespace must be 1-255 of 0-9 A-Z a-z . - _ / # :, not starting with 'AWS/' or ':', got ${JSON.stringify(namespace)}`);
+    throw new WorkMailConfigurationError('INVALID_OPTION', `metricsHandler: namespace must be 1-255 of 0-9 A-Z a-z . - _ / # :, not starting with 'AWS/' or ':', got ${JSON.stringify(namespace)}`);
   }
   const dimensions = options.dimensions ?? ['Direction', 'SenderDomain', 'RecipientDomain'];
   for (const d of dimensions) {
     if (d !== 'Direction' && d !== 'SenderDomain' && d !== 'RecipientDomain') {
-      throw new TypeError(`metricsHandler: dimensions must be 'Direction', 'SenderDomain' or 'RecipientDomain', got ${JSON.stringify(d)}`);
+      throw new WorkMailConfigurationError('INVALID_OPTION', `metricsHandler: dimensions must be 'Direction', 'SenderDomain' or 'RecipientDomain', got ${JSON.stringify(d)}`);
     }
   }
   const maxDomains = options.maxRecipientDomains ?? 20;
   if (!(Number.isInteger(maxDomains) && maxDomains >= 1 && maxDomains <= 100)) {
-    throw new RangeError(`metricsHandler: maxRecipientDomains must be a whole number from 1 to 100, got ${maxDomains}`);
+    throw new WorkMailConfigurationError('INVALID_OPTION', `metricsHandler: maxRecipientDomains must be a whole number from 1 to 100, got ${maxDomains}`);
   }
   const write = options.write ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const log = options.log ?? defaultLog;
@@ -70,7 +71,7 @@ export function metricsHandler(options: MetricsHandlerOptions = {}): (event: unk
       log({
         level: 'error', handler: 'metricsHandler', outcome: 'not-counted', reason: 'the event is not a WorkMail Run Lambda event',
         ...(typeof e?.messageId === 'string' ? { messageId: e.messageId } : {}),
-        error: describeError(error),
+        error: loggedError(error),
       });
       return;
     }

@@ -1,5 +1,5 @@
 import { tagSubject } from '../mime/transforms';
-import { deliver, syncHandler } from './common';
+import { deliver, syncHandler, withOptions } from './common';
 import type { SyncHandler, SyncHandlerOptions } from './common';
 
 /** Options of `subjectTagHandler`. */
@@ -14,10 +14,11 @@ export interface SubjectTagHandlerOptions extends SyncHandlerOptions {
  * `internalDomains`, only mail from other domains is tagged.
  * The function needs grantReadMessageContent() and grantWriteMessageContent().
  *
- * @throws TypeError at once for an empty or multi-line prefix, or a `safeAction` that is not a valid answer
+ * @throws WorkMailConfigurationError (`INVALID_OPTION`) at once for an empty or multi-line prefix, or a
+ *   `safeAction` that is not a valid answer
  */
 export function subjectTagHandler(options: SubjectTagHandlerOptions): SyncHandler {
-  const transform = tagSubject(options.prefix);
+  const transform = withOptions('subjectTagHandler', () => tagSubject(options.prefix));
   return syncHandler('subjectTagHandler', options, async (event, tools) => {
     const { changes, warnings } = await tools.rewriteMessage([transform]);
     tools.log({ level: 'info', outcome: changes.length ? 'updated' : 'unchanged', changes, ...(warnings.length ? { warnings } : {}) });

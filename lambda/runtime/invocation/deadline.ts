@@ -4,6 +4,7 @@
  * wrapped with `withDeadline` answers `onTimeout(event)` instead, in time.
  */
 import { SYNC_INVOCATION_TIMEOUT_SECONDS } from '../../rules/flow-rules';
+import { WorkMailConfigurationError } from '../errors';
 
 /** The part of the Lambda context `withDeadline` reads (the `Context` of `@types/aws-lambda` has it). */
 export interface LambdaContextLike {
@@ -50,10 +51,10 @@ export function withDeadline<E, R, C extends LambdaContextLike = LambdaContextLi
   const budget = options.budgetMs ?? SYNC_INVOCATION_TIMEOUT_SECONDS * 1000;
   for (const [name, value] of [['marginMs', margin], ['budgetMs', budget]] as const) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new RangeError(`withDeadline: ${name} must be a finite number of milliseconds >= 0, got ${String(value)}`);
+      throw new WorkMailConfigurationError('INVALID_OPTION', `withDeadline: ${name} must be a finite number of milliseconds >= 0, got ${String(value)}`);
     }
   }
-  if (typeof options.onTimeout !== 'function') throw new TypeError('withDeadline: onTimeout must be a function (event) => answer');
+  if (typeof options?.onTimeout !== 'function') throw new WorkMailConfigurationError('INVALID_OPTION', 'withDeadline: onTimeout must be a function (event) => answer');
 
   return async (event: E, context: C): Promise<R> => {
     const limit = Math.min(budget, context.getRemainingTimeInMillis()) - margin;

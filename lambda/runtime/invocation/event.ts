@@ -7,6 +7,7 @@
  */
 import type { FlowDirection } from '../../rules/contract';
 import { EVENT_SUMMARY_VERSIONS } from '../../rules/responses';
+import { isRecord, show } from '../../rules/values';
 import { WorkMailRuntimeError } from '../errors';
 
 /** Direction of the email flow a rule ran on: `INBOUND` or `OUTBOUND` (the rules' own `FlowDirection`). */
@@ -60,28 +61,17 @@ export class WorkMailEventError extends WorkMailRuntimeError {
   }
 }
 
-/** A short, bounded description of a value for an error message. */
+/** A short, bounded description of a value for an error message: its type, then at most 60 characters of it. */
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'object') return 'an object';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  if (text.length > 60) text = `${text.slice(0, 57)}...`;
-  return `${typeof value} ${text}`;
+  return `${typeof value} ${show(value, 60)}`;
 }
 
 function fail(path: string, expected: string, value: unknown): never {
   throw new WorkMailEventError(path, `Not a WorkMail Run Lambda event: ${path} must be ${expected}, got ${describe(value)}`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function field(record: Record<string, unknown>, key: string): unknown {

@@ -3,11 +3,12 @@
  * (`@aws-lambda-powertools/idempotency`), keyed on the event's `invocationId`.
  *
  * WorkMail invokes the function again with the same `invocationId` when an invocation failed, timed out
- * or gave an answer it could not use. This module holds no Powertools code and imports nothing: it gives
+ * or gave an answer it could not use. This module holds no Powertools code and imports no package: it gives
  * the options and the table name to pass to Powertools, so that the rest of the runtime loads without it.
  * Powertools and `@aws-sdk/client-dynamodb` are the handler's own dependencies.
  */
 import { IDEMPOTENCY_EVENT_KEY, IDEMPOTENCY_EXPIRY_SECONDS, IDEMPOTENCY_TABLE_ENV } from '../../rules/idempotency';
+import { WorkMailConfigurationError } from '../errors';
 
 export { IDEMPOTENCY_TABLE_ENV };
 
@@ -47,7 +48,7 @@ export function idempotencyOptions(): WorkMailIdempotencyOptions {
 export function idempotencyTableName(env: Readonly<Record<string, string | undefined>> = process.env): string {
   const name = env[IDEMPOTENCY_TABLE_ENV];
   if (!name) {
-    throw new Error(`${IDEMPOTENCY_TABLE_ENV} is not set: give the WorkMailFunction an idempotencyTable ` +
+    throw new WorkMailConfigurationError('MISSING_SETTING', `${IDEMPOTENCY_TABLE_ENV} is not set: give the WorkMailFunction an idempotencyTable ` +
       '(IdempotencyTable.create() or IdempotencyTable.fromTable(table)), which passes the table name to the function');
   }
   return name;

@@ -8,6 +8,7 @@ import {
   MAX_OUTBOUND_RESPONSE_RECIPIENTS, MAX_RESPONSE_BYTES, MAX_RESPONSE_UNIQUE_ACTIONS, RESPONSE_ACTION_TYPES, responseActionTypes,
   type ResponseActionType,
 } from '../../rules/responses';
+import { isRecord, show as showValue } from '../../rules/values';
 import { WorkMailRuntimeError } from '../errors';
 import type { WorkMailFlowDirection, WorkMailLambdaEvent } from './event';
 
@@ -79,18 +80,9 @@ export class WorkMailResponseError extends WorkMailRuntimeError {
 
 const ALL_TYPES: readonly string[] = RESPONSE_ACTION_TYPES.INBOUND;
 
+/** A value of the response as a message shows it: at most 80 characters (a response may be 256 KB). */
 function show(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return showValue(value, 80);
 }
 
 /** Key of a unique action: WorkMail counts actions that differ in type or parameters. */

@@ -11,10 +11,11 @@
  *
  * No SDK type appears in this module's declarations: a consumer without the SDK packages still type-checks.
  */
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import {
   MESSAGE_CONTENT_BUCKET_ENV, MESSAGE_CONTENT_KEY_PREFIX, keyPrefixProblem, messageIdProblem, s3ReferenceBucketProblem,
 } from '../../rules/message-content';
+import { errorMessage, errorName } from '../../rules/values';
 import { WorkMailConfigurationError, WorkMailRuntimeError, isRetryableError } from '../errors';
 import { loadMessageFlowSdk, loadS3Sdk } from './load-sdk';
 import { exportOf } from './packages';
@@ -201,11 +202,27 @@ export async function getRawMessage(messageId: string, options: GetRawMessageOpt
     throw messageFlowError(error, messageId, 'GetRawMessageContent');
   }
   const body = output.messageContent;
-  if (body instanceof Readable) return body;
+  if (body instanceof Readable) return retryableReads(body, messageId);
   // Outside Node.js's HTTP handler the SDK may hand back a web stream or bytes.
-  if (body && typeof (body as any).getReader === 'function') return Readable.fromWeb(body as any);
+  if (body && typeof (body as any).getReader === 'function') return retryableReads(Readable.fromWeb(body as any), messageId);
   if (body instanceof Uint8Array) return Readable.from([Buffer.from(body)]);
   throw new MessageContentError(`GetRawMessageContent returned no content for message ${messageId}`, { code: 'NoContent', messageId });
+}
+
+/**
+ * The content as a stream that fails with a retryable `MessageContentError`: the message comes over the network
+ * while it is read, and a read that breaks off (a reset connection, a closed socket) is fixed by reading again.
+ * Stopping early (destroying the stream) releases the connection.
+ */
+function retryableReads(body: Readable, messageId: string): Readable {
+  const out = new PassThrough();
+  body.on('error', (error: Error & { code?: unknown }) => {
+    const code = errorName(error) ?? (typeof error.code === 'string' ? error.code : 'ReadInterrupted');
+    out.destroy(new MessageContentError(`reading message ${messageId} broke off (${errorMessage(error)}); reading it again can succeed`,
+      { code, messageId, cause: error, retryable: true }));
+  });
+  out.on('close', () => body.destroy());
+  return body.pipe(out);
 }
 
 /**
@@ -242,9 +259,9 @@ export async function putRawMessage(messageId: string, mime: Readable | Buffer |
   try {
     await s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'message/rfc822' }));
   } catch (error) {
-    const code = errorName(error);
+    const code = codeOf(error);
     throw new MessageContentError(
-      `uploading the new content of message ${messageId} to s3://${bucket}/${key} failed (${code}: ${errorText(error)}); ` +
+      `uploading the new content of message ${messageId} to s3://${bucket}/${key} failed (${code}: ${errorMessage(error)}); ` +
       "the function's role needs s3:PutObject on the bucket (WorkMailFunction.grantWriteMessageContent() grants it)",
       { code, messageId, cause: error });
   }
@@ -270,19 +287,15 @@ async function toBuffer(mime: Readable | Buffer | string): Promise<Buffer> {
   throw new WorkMailConfigurationError('INVALID_OPTION', `mime must be a Readable, a Buffer or a string, got ${mime === null ? 'null' : typeof mime}`);
 }
 
-function errorName(error: unknown): string {
-  const e = error as { name?: unknown; Code?: unknown } | undefined;
-  return typeof e?.name === 'string' && e.name !== 'Error' ? e.name : typeof e?.Code === 'string' ? e.Code : 'UnknownError';
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** The service's name for `error`, `UnknownError` when it has none. */
+function codeOf(error: unknown): string {
+  return errorName(error) ?? 'UnknownError';
 }
 
 /** The service's error as one of the typed errors, with what to do about it. */
 function messageFlowError(error: unknown, messageId: string, operation: string, location?: StoredMessageContent): MessageContentError {
-  const code = errorName(error);
-  const said = errorText(error);
+  const code = codeOf(error);
+  const said = errorMessage(error);
   // WorkMail's documented refusals are about this message: the same call is refused again.
   const details = { code, messageId, cause: error, retryable: false };
   switch (code) {

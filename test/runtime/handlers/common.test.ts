@@ -4,7 +4,7 @@
  * permanent failure with its log line, the failures that are thrown (WorkMail retries), the deadline.
  */
 import { Readable } from 'node:stream';
-import { attachmentFilterHandler, disclaimerHandler, subjectTagHandler } from '../../../lambda/runtime';
+import { WorkMailRuntimeError, attachmentFilterHandler, disclaimerHandler, permanentFailure, subjectTagHandler } from '../../../lambda/runtime';
 import type { AwsSdkClient } from '../../../lambda/runtime';
 import { MessageContentEndpoints, startMessageContentEndpoints } from '../../local/message-content-endpoints';
 import { FIXTURES } from '../../fixtures/mime/fixtures';
@@ -71,6 +71,16 @@ describe('conditions', () => {
     expect(() => subjectTagHandler({ prefix: '[X]', safeAction: { type: 'BOUNCE', parameters: { bounceMessage: ' ' } } })).toThrow(/safeAction .* is not a valid answer: .*bounceMessage must be a non-empty/);
     expect(() => subjectTagHandler({ prefix: '[X]', budgetMs: -1 })).toThrow(/budgetMs must be a finite number/);
     expect(() => subjectTagHandler({ prefix: '' })).toThrow(/prefix must be non-empty/);
+    // Each a configuration mistake of the runtime's one family (never retryable), whichever part found it.
+    for (const make of [
+      () => subjectTagHandler({ prefix: '[X]', directions: ['inbound' as never] }),
+      () => subjectTagHandler({ prefix: '' }),
+      () => disclaimerHandler({}),
+      () => attachmentFilterHandler({ action: 'strip' }),
+      () => subjectTagHandler({ prefix: '[X]', budgetMs: -1 }),
+    ]) {
+      expect(make).toThrow(expect.objectContaining({ name: 'WorkMailConfigurationError', code: 'INVALID_OPTION', retryable: false }));
+    }
   });
 });
 
@@ -175,6 +185,50 @@ describe('failures a retry can fix are thrown (WorkMail retries, then applies th
   test('an unknown error of an injected client', async () => {
     const client: AwsSdkClient = { send: async () => { throw Object.assign(new Error('busy'), { name: 'ServiceUnavailable' }); } };
     await expect(disclaimerHandler({ text: 'x', messageFlowClient: client, log: () => undefined })(event(newId()), context)).rejects.toMatchObject({ code: 'ServiceUnavailable' });
+  });
+});
+
+describe('retry or answer: decided by retryable alone, never by message text', () => {
+  /** An AWS SDK error as the Message Flow client throws it, with the message text given. */
+  const sdkError = (name: string, status: number, message: string) =>
+    Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, attempts: 1 } });
+  const clientThrowing = (error: Error): AwsSdkClient => ({ send: async () => { throw error; } });
+
+  test('a throttling error is thrown (WorkMail retries); a validation error gets the safe response; whatever their messages say', async () => {
+    // Each message says the opposite of what the error is: the decision must come from the error's kind.
+    const throttled = sdkError('ThrottlingException', 400, 'invalid request: this will never work');
+    const invalid = sdkError('ValidationException', 400, 'Rate exceeded, slow down and retry; putRawMessage bucket keyPrefix');
+    const { log, entries } = logSink();
+    const handler = (error: Error) => subjectTagHandler({ prefix: '[EXT]', bucket: BUCKET, messageFlowClient: clientThrowing(error), log });
+
+    const raw = event(newId());
+    await expect(handler(throttled)(raw, context)).rejects.toMatchObject({ name: 'MessageContentError', code: 'ThrottlingException', retryable: true });
+    expect(entries).toEqual([]);
+
+    expect(dispositions(raw, await handler(invalid)(raw, context))).toEqual(everyone(raw, { type: 'DEFAULT' }));
+    expect(entries).toEqual([expect.objectContaining({ outcome: 'safe-response', error: expect.objectContaining({ name: 'MessageContentError', code: 'ValidationException' }) })]);
+
+    // The same kinds with no message at all decide the same way.
+    await expect(handler(sdkError('ThrottlingException', 400, ''))(raw, context)).rejects.toMatchObject({ retryable: true });
+    expect(dispositions(raw, await handler(sdkError('ValidationException', 400, ''))(raw, context))).toEqual(everyone(raw, { type: 'DEFAULT' }));
+  });
+
+  test('a 5xx answer and a network failure are thrown', async () => {
+    const raw = event(newId());
+    const made = (error: Error) => disclaimerHandler({ text: 'x', bucket: BUCKET, messageFlowClient: clientThrowing(error), log: () => undefined });
+    await expect(made(sdkError('InternalServerException', 500, 'bad request'))(raw, context)).rejects.toMatchObject({ retryable: true });
+    await expect(made(Object.assign(new Error(''), { code: 'ECONNRESET' }))(raw, context)).rejects.toMatchObject({ retryable: true });
+  });
+
+  test('permanentFailure reads retryable only: the words of the message change nothing, and an unclassified error is thrown', () => {
+    expect(permanentFailure(new WorkMailRuntimeError('throttled: retry later (ThrottlingException)', { retryable: false }))).toEqual(expect.any(String));
+    expect(permanentFailure(new WorkMailRuntimeError('not MIME, invalid, refused', { retryable: true }))).toBeUndefined();
+    // Errors without retryable are not classified: thrown, as before, whatever they say (these are the words the handlers once matched).
+    expect(permanentFailure(new TypeError('putRawMessage needs a bucket: keyPrefix'))).toBeUndefined();
+    expect(permanentFailure(Object.assign(new Error('x'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }))).toBeUndefined();
+    expect(permanentFailure(undefined)).toBeUndefined();
+    // An error of the user's own that says a retry cannot help is answered safely.
+    expect(permanentFailure(Object.assign(new Error('no'), { name: 'MyPolicyError', retryable: false }))).toBe('MyPolicyError: a retry cannot help');
   });
 });
 
