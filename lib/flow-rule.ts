@@ -3,7 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import {
   actionTypeProblem, bounceMessageProblem, descriptionProblem, MAX_SENDER_PATTERNS, patternListProblems, REMEDIES,
-  RULE_NAME_LENGTH, RULE_TIMEOUT_MINUTES, ruleNameProblem, ruleTimeoutProblem, senderPatternQuotaProblem,
+  ADOPT_EXISTING_PROPERTY, RULE_NAME_LENGTH, RULE_TIMEOUT_MINUTES, ruleNameProblem, ruleTimeoutProblem, senderPatternQuotaProblem,
   smtpGatewayNameProblem, SYNC_INVOCATION_TIMEOUT_SECONDS, synchronousDestinationsProblem, synchronousOnlyProblem,
   type FlowDirection, type FlowRuleAction, type FlowRuleFields, type FlowRuleLambdaAction, type RuleSenderPatterns,
 } from '../lambda/rules';
@@ -76,6 +76,20 @@ export interface FlowRuleOptions {
    * @default RemovalPolicy.DESTROY (the rule is deleted)
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Take over a rule that already exists: when the rule is created and the organization already has a rule of
+   * the same name and direction (made in the console, say), that rule is updated in place to these props and
+   * becomes this resource's, instead of the deploy failing on the name. There is no moment without the rule and
+   * no second rule. From then on the rule is the stack's: with the default `removalPolicy`, removing it from the
+   * stack or deleting the stack deletes the rule in WorkMail; use `RemovalPolicy.RETAIN` to keep it.
+   *
+   * It applies when the resource is created only: a rule the stack already manages is not affected.
+   * `cdk-workmail-lambda export` writes the organization's rules as code with this set (docs/existing-organizations.md).
+   *
+   * @default false (a rule of the same name makes the deploy fail, with a message suggesting this prop)
+   */
+  readonly adoptExisting?: boolean;
 }
 
 /**
@@ -202,7 +216,8 @@ function renderFlowRule(
   const resource = new CustomResource(rule, 'Resource', {
     serviceToken: provider.serviceToken,
     resourceType: RESOURCE_TYPES[direction],
-    properties: { ...fields },
+    // Written only when set: the templates of rules that do not adopt stay as they were.
+    properties: { ...fields, ...(props.adoptExisting ? { [ADOPT_EXISTING_PROPERTY]: true } : {}) },
     removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
   });
   dependencies.forEach((d) => resource.node.addDependency(d));

@@ -36,6 +36,23 @@ for (const { name, entry } of entries) {
 }
 console.log(`bundled ${entries.map((e) => e.name).join(', ')} into assets/`);
 
+// What `cdk-workmail-lambda doctor` and `export` call on the service: the provider's client and contract with the AWS
+// SDK, in one file that ships in local/ (the command needs no SDK installed; tsc leaves local/service/index.ts alone).
+await build({
+  entryPoints: [join(root, 'local/service/index.ts')],
+  outfile: join(root, 'local/service/bundle.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  supported: { 'dynamic-import': false },
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+console.log('bundled the service calls of the command into local/service/bundle.js');
+
 // The handler toolkit (`cdk-workmail-lambda/runtime`) also ships as ES modules, one file per source file,
 // for bundlers (the package's `module` export condition; esbuild, and so NodejsFunction, uses it by default).
 // With `"sideEffects": false` a handler bundle then carries only what it imports: a handler that answers

@@ -6,6 +6,11 @@
  * Everything else is the SDK's: AWS JSON 1.1 with `X-Amz-Target: WorkMailService.<Operation>`, SigV4,
  * endpoint resolution (including the standard `AWS_ENDPOINT_URL_WORKMAIL` override), retries, and errors
  * thrown as exceptions whose `name` is the service's `__type`.
+ *
+ * An answer that shows the service's shape is not the one the contract assumes (an unknown operation, a request it
+ * cannot read or refuses by its model, a successful answer without the members we read) is thrown as
+ * `ContractMismatchError` (lambda/rules/service-answers), with the answer as received: the provider and
+ * `cdk-workmail-lambda doctor` report it in the same words.
  */
 import { WorkMailClient } from '@aws-sdk/client-workmail';
 import { Command } from '@smithy/core/client';
@@ -13,6 +18,7 @@ import { getEndpointPlugin } from '@smithy/core/endpoints';
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { EndpointParameterInstructions, RetryErrorInfo, StandardRetryToken, StaticOperationSchema } from '@smithy/types';
+import { ContractMismatchError, errorMismatch, outputMismatch } from '../rules/service-answers';
 import {
   ERRORS, OPERATIONS, operationSchema,
   type CreateFlowRuleInput, type CreateFlowRuleOutput, type DescribedFlowRule, type FlowDirection,
@@ -150,7 +156,12 @@ export class FlowRuleClient {
   /** One page of the rules of an organization. */
   public async list(direction: FlowDirection, input: ListFlowRulesInput): Promise<ListFlowRulesOutput> {
     const { Rules, NextToken } = await this.send(direction, 'list', input);
-    return { Rules: Rules ?? [], ...(NextToken ? { NextToken } : {}) };
+    return { Rules, ...(NextToken ? { NextToken } : {}) };
+  }
+
+  /** The rule of an organization and direction with this name (names are unique per direction), or undefined. */
+  public async findByName(direction: FlowDirection, organizationId: string, name: string): Promise<DescribedFlowRule | undefined> {
+    return (await this.listAll(direction, organizationId)).find((rule) => rule.Name === name);
   }
 
   /** Every rule of an organization, following `NextToken`. */
@@ -167,8 +178,41 @@ export class FlowRuleClient {
 
   private async send(direction: FlowDirection, kind: OperationKind, input: object): Promise<any> {
     const operation = OPERATIONS[direction][kind];
+    let body: string | undefined;
+    let output: any;
+    try {
+      output = await this.sendCommand(direction, kind, input, (text) => (body = text));
+    } catch (e) {
+      const mismatch = errorMismatch(operation, e);
+      if (mismatch) throw Object.assign(new ContractMismatchError(mismatch), { cause: e, $metadata: (e as { $metadata?: unknown }).$metadata });
+      throw e;
+    }
+    const mismatch = outputMismatch(direction, kind, output, body);
+    if (mismatch) throw Object.assign(new ContractMismatchError(mismatch), { $metadata: output?.$metadata });
+    return output;
+  }
+
+  private async sendCommand(direction: FlowDirection, kind: OperationKind, input: object, received: (body: string) => void): Promise<any> {
+    const operation = OPERATIONS[direction][kind];
     const command = new COMMANDS[direction][kind](input);
     const attempts: AttemptLog = { count: 0, errors: [] };
+    // Closest to the wire: keeps the body of each answer (to quote an answer that lacks a member we read), and
+    // hands the deserializer the same bytes.
+    command.middlewareStack.add(
+      (next: any) => async (args: any) => {
+        const result = await next(args);
+        const stream = result?.response?.body;
+        if (stream && typeof stream[Symbol.asyncIterator] === 'function') {
+          const chunks: Buffer[] = [];
+          for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+          const bytes = Buffer.concat(chunks);
+          result.response.body = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+          received(bytes.toString('utf8'));
+        }
+        return result;
+      },
+      { step: 'deserialize', priority: 'low', name: 'flowRuleAnswerBody', override: true },
+    );
     // Inside the SDK's retry loop: sees every attempt and what it failed with.
     command.middlewareStack.add(
       (next: any) => async (args: any) => {

@@ -7,6 +7,9 @@
  *
  * - Physical id: `<organizationId>/<inbound|outbound>/<ruleId>`.
  * - Create sends a ClientToken derived from the request, so a retried request never makes a second rule.
+ * - With `AdoptExisting`, a Create that finds a rule of the same name in the organization and direction takes it
+ *   over: it updates that rule in place to the properties and answers its physical id (no moment without the
+ *   rule, no second rule). A retried adopting Create finds the same rule again.
  * - Update changes the rule in place; a new organization (or a rule deleted outside CloudFormation) gets
  *   a new rule and a new physical id, and CloudFormation deletes the old one with a later Delete.
  * - Delete succeeds when the rule or its organization is already gone.
@@ -14,13 +17,16 @@
  *   time to send the response: a dead or silent endpoint yields FAILED, never a timed-out Lambda.
  * - A refusal for a service limit or the organization's state ends the Reason with what to do (the texts are
  *   `REMEDIES` of `lambda/rules`). For `LimitExceededException` the provider lists the organization's rules to
- *   tell which limit was reached: the sender-pattern quota, or the number of rules.
+ *   tell which limit was reached: the sender-pattern quota, or the number of rules. A name clash suggests
+ *   `adoptExisting`; a refused permission names the IAM action; an answer in another shape than the contract's says
+ *   so in the words of `cdk-workmail-lambda doctor` (`contractMismatchText` of `lambda/rules`).
  */
 import { createHash } from 'node:crypto';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import {
-  describeError, errorName, ERRORS, flowRuleProblems, isRecord, MAX_SENDER_PATTERNS_PER_ORGANIZATION, MEMBER_NAMES as MEMBERS, regionProblem,
-  REMEDIES, senderPatternQuotaProblem, type FlowDirection, type FlowRuleFields, type RuleSenderPatterns,
+  accessDeniedText, ContractMismatchError, describeError, errorName, ERRORS, flowRuleProblems, isAccessDenied, isRecord,
+  MAX_SENDER_PATTERNS_PER_ORGANIZATION, MEMBER_NAMES as MEMBERS, OPERATIONS, regionProblem, REMEDIES, senderPatternQuotaProblem,
+  splitResourceProperties, type FlowDirection, type FlowRuleFields, type OperationKind, type RuleSenderPatterns,
 } from '../rules';
 import { DeadlineExceededError, FlowRuleClient, createWorkMailClient } from './client';
 
@@ -75,9 +81,9 @@ export async function handler(event: CloudFormationCustomResourceEvent, context?
     if (!direction) {
       throw new FlowRuleProviderError(`${event.ResourceType} is not a resource type of this provider; use ${Object.keys(RESOURCE_TYPES).join(' or ')}`);
     }
-    const fields = readProperties(event.RequestType, direction, event.ResourceProperties, context);
+    const { fields, adoptExisting } = readProperties(event.RequestType, direction, event.ResourceProperties, context);
     const clientToken = createHash('sha256').update(`${event.StackId}\n${event.LogicalResourceId}\n${event.RequestId}`).digest('hex');
-    const create = (why = '') => createRule(rules, direction, fields, clientToken, why);
+    const create = (why = '') => createRule(rules, direction, fields, clientToken, why, adoptExisting);
     if (event.RequestType === 'Create') return await create();
 
     const old = parsePhysicalId(event.PhysicalResourceId);
@@ -88,7 +94,7 @@ export async function handler(event: CloudFormationCustomResourceEvent, context?
       await rules.update(direction, { ...fields, RuleId: old.ruleId });
     } catch (e) {
       if (errorName(e) === ERRORS.ruleNotFound) return await create(` (rule ${old.ruleId} was deleted outside CloudFormation)`);
-      throw failure(action, e, await advice(rules, e, fields.OrganizationId, { direction, fields, ruleId: old.ruleId }));
+      throw failure(action, e, await advice(rules, e, fields.OrganizationId, 'update', { direction, fields, ruleId: old.ruleId }));
     }
     return result(direction, fields, old.ruleId);
   } catch (e) {
@@ -100,14 +106,44 @@ export async function handler(event: CloudFormationCustomResourceEvent, context?
   }
 }
 
-async function createRule(rules: FlowRuleClient, direction: FlowDirection, fields: FlowRuleFields, clientToken: string, why: string): Promise<FlowRuleResult> {
+async function createRule(
+  rules: FlowRuleClient, direction: FlowDirection, fields: FlowRuleFields, clientToken: string, why: string, adoptExisting: boolean,
+): Promise<FlowRuleResult> {
   const action = `Create ${ruleLabel(direction, fields)} in ${fields.OrganizationId}${why}`;
+  const existing = async () => {
+    try {
+      return await rules.findByName(direction, fields.OrganizationId, fields.Name);
+    } catch (e) {
+      throw failure(`${action}: find a rule of that name to adopt`, e, await advice(rules, e, fields.OrganizationId, 'list', { direction }));
+    }
+  };
+  if (adoptExisting) {
+    const found = await existing();
+    if (found) return adoptRule(rules, direction, fields, found.RuleId);
+  }
   try {
     const { RuleId } = await rules.create(direction, { ...fields, ClientToken: clientToken });
     return result(direction, fields, RuleId);
   } catch (e) {
-    throw failure(action, e, await advice(rules, e, fields.OrganizationId, { direction, fields }));
+    // Made by someone else between the list and the create: adopt it all the same.
+    if (adoptExisting && errorName(e) === ERRORS.nameTaken) {
+      const found = await existing();
+      if (found) return adoptRule(rules, direction, fields, found.RuleId);
+    }
+    throw failure(action, e, await advice(rules, e, fields.OrganizationId, 'create', { direction, fields }));
   }
+}
+
+/** Takes over an existing rule: updates it in place to `fields`; its id becomes the resource's. */
+async function adoptRule(rules: FlowRuleClient, direction: FlowDirection, fields: FlowRuleFields, ruleId: string): Promise<FlowRuleResult> {
+  const action = `Adopt ${ruleLabel(direction, fields)} (${ruleId}) in ${fields.OrganizationId}`;
+  try {
+    await rules.update(direction, { ...fields, RuleId: ruleId });
+  } catch (e) {
+    throw failure(action, e, await advice(rules, e, fields.OrganizationId, 'update', { direction, fields, ruleId }));
+  }
+  console.log(`${action}: updated in place to the resource's properties (adoptExisting)`);
+  return result(direction, fields, ruleId);
 }
 
 async function remove(rules: FlowRuleClient, physicalResourceId: string): Promise<FlowRuleResult> {
@@ -119,7 +155,8 @@ async function remove(rules: FlowRuleClient, physicalResourceId: string): Promis
   } catch (e) {
     const name = errorName(e);
     if (name !== ERRORS.ruleNotFound && name !== ERRORS.organizationNotFound) {
-      throw failure(`Delete ${ref.direction.toLowerCase()} flow rule ${ref.ruleId} in ${ref.organizationId}`, e, await advice(rules, e, ref.organizationId));
+      const advised = await advice(rules, e, ref.organizationId, 'delete', { direction: ref.direction });
+      throw failure(`Delete ${ref.direction.toLowerCase()} flow rule ${ref.ruleId} in ${ref.organizationId}`, e, advised);
     }
   }
   return { PhysicalResourceId: physicalResourceId };
@@ -157,10 +194,10 @@ function ruleLabel(direction: FlowDirection, fields: Partial<FlowRuleFields>): s
  */
 function readProperties(
   requestType: 'Create' | 'Update', direction: FlowDirection, properties: Record<string, unknown>, context: Partial<Context> | undefined,
-): FlowRuleFields {
-  const { ServiceToken: _serviceToken, ...raw } = properties;
-  const fields = structuredClone(raw) as Record<string, any>;
-  const problems: string[] = [];
+): { fields: FlowRuleFields; adoptExisting: boolean } {
+  const split = splitResourceProperties(properties);
+  const fields = structuredClone(split.fields) as Record<string, any>;
+  const problems: string[] = [...split.problems];
   const unknown = (value: unknown, allowed: readonly string[], path: string) => {
     if (!isRecord(value)) return;
     for (const key of Object.keys(value)) {
@@ -185,7 +222,7 @@ function readProperties(
     const where = typeof fields.OrganizationId === 'string' ? fields.OrganizationId : JSON.stringify(fields.OrganizationId);
     throw new FlowRuleProviderError(`${requestType} ${ruleLabel(direction, fields)} in ${where}: invalid properties: ${problems.join('; ')}`);
   }
-  return fields as FlowRuleFields;
+  return { fields: fields as FlowRuleFields, adoptExisting: split.adoptExisting };
 }
 
 // ---- errors and deadline ----
@@ -197,6 +234,12 @@ function readProperties(
 function failure(action: string, e: unknown, advised?: string): FlowRuleProviderError {
   if (e instanceof FlowRuleProviderError) return e;
   if (e instanceof DeadlineExceededError) return new FlowRuleProviderError(`${action}: ${e.message}`);
+  // The words of `cdk-workmail-lambda doctor`, which checks every operation with the user's own credentials.
+  if (e instanceof ContractMismatchError) {
+    const organizationId = /m-[0-9a-f]{32}/.exec(action)?.[0] ?? '<organization id>';
+    const doctor = `npx cdk-workmail-lambda doctor --organization ${organizationId} --region ${process.env.AWS_REGION ?? '<region>'}`;
+    return new FlowRuleProviderError(`${action}: ${e.message} — run ${doctor} to check every operation`);
+  }
   const attempts = (e as { $metadata?: { attempts?: number } })?.$metadata?.attempts;
   const sdkError = (e as { $metadata?: unknown })?.$metadata !== undefined;
   // A service or network error says all there is in its message; anything else may be a bug: keep its stack in the log.
@@ -205,21 +248,33 @@ function failure(action: string, e: unknown, advised?: string): FlowRuleProvider
   return new FlowRuleProviderError(`${action}: ${describeError(e)}${attempts && attempts > 1 ? ` (after ${attempts} attempts)` : ''}${tail}`);
 }
 
-/** The rule a Create or Update sent, for the advice on a limit. */
+/** The rule a Create or Update sent, for the advice on a limit (the direction alone for other operations). */
 interface SentRule {
   readonly direction: FlowDirection;
-  readonly fields: FlowRuleFields;
+  readonly fields?: FlowRuleFields;
   /** The rule an Update changes (it counts with its new patterns, not its old ones). */
   readonly ruleId?: string;
 }
 
-/** What to do about a refusal for a service limit or the organization's state; undefined for other errors. */
-async function advice(rules: FlowRuleClient, e: unknown, organizationId: string, sent?: SentRule): Promise<string | undefined> {
+/**
+ * What to do about a refusal of `kind`: a service limit, the organization's state, a name clash, a missing
+ * permission; undefined for other errors.
+ */
+async function advice(rules: FlowRuleClient, e: unknown, organizationId: string, kind: OperationKind, sent?: SentRule): Promise<string | undefined> {
+  if (isAccessDenied(e) && sent) {
+    const denied = accessDeniedText(OPERATIONS[sent.direction][kind], "the provider's role", `the organization ${organizationId}`);
+    return `${denied} (the library grants it to the role: a permissions boundary or an SCP may deny it)`;
+  }
   switch (errorName(e)) {
     case ERRORS.organizationState:
       return `the organization is not active: ${REMEDIES.organizationState(organizationId)}`;
     case ERRORS.limitExceeded:
-      return sent ? limitAdvice(rules, sent) : undefined;
+      return sent?.fields ? limitAdvice(rules, sent as Required<SentRule>) : undefined;
+    case ERRORS.nameTaken:
+      return kind === 'create'
+        ? `a rule of that name already exists in the organization (made in the console or by another stack?): set adoptExisting: true on the rule `
+          + 'to take it over in place, with no moment without it (docs/existing-organizations.md), or give the rule another ruleName'
+        : 'another rule of the organization and direction has that name: give the rule another ruleName, or rename or delete the other rule first';
     default:
       return undefined;
   }
@@ -230,7 +285,7 @@ async function advice(rules: FlowRuleClient, e: unknown, organizationId: string,
  * directions, this rule with the patterns it was sent with): over the sender-pattern quota, or else the
  * number of rules.
  */
-async function limitAdvice(rules: FlowRuleClient, { direction, fields, ruleId }: SentRule): Promise<string> {
+async function limitAdvice(rules: FlowRuleClient, { direction, fields, ruleId }: Required<SentRule>): Promise<string> {
   const organizationId = fields.OrganizationId;
   const counts: RuleSenderPatterns[] = [];
   try {

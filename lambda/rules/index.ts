@@ -9,6 +9,9 @@
  * - `responses`: the Run Lambda event versions and the synchronous response's action types and limits
  * - `message-content`: Message Flow (GetRawMessageContent / PutRawMessageContent) names and checks
  * - `idempotency`: what the idempotency table and the handler must agree on
+ * - `resource`: the custom resource's properties (the rule's fields plus `AdoptExisting`)
+ * - `service-answers`: what an answer of the service says about the contract (a shape mismatch) or the caller's
+ *   permissions, in the words the provider and `cdk-workmail-lambda doctor` share
  * - `addresses`, `environment`, `values`: domains and addresses, the same-account-and-Region check, how a
  *   value is shown in an error message
  */
@@ -18,5 +21,7 @@ export * from './environment';
 export * from './flow-rules';
 export * from './idempotency';
 export * from './message-content';
+export * from './resource';
 export * from './responses';
+export * from './service-answers';
 export * from './values';

@@ -41,6 +41,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     summary: 'start the local WorkMail, Message Flow and S3 endpoints until interrupted',
     load: () => (require('./endpoints') as typeof import('./endpoints')).endpointsCommand,
   },
+  doctor: {
+    summary: 'check the service against the wire contract with your credentials (changes nothing; --probe checks the writes)',
+    load: () => (require('./doctor') as typeof import('./doctor')).doctorCommand(),
+  },
+  export: {
+    summary: 'write the email flow rules of an organization as code (TypeScript, adoptExisting) or data (JSON)',
+    load: () => (require('./export') as typeof import('./export')).exportCommand(),
+  },
 };
 
 const USAGE = `usage: cdk-workmail-lambda <command> [options]

@@ -16,7 +16,7 @@ import { type Command, type CommandIO, EXIT, UsageError, integerOption, parsing 
 const USAGE = `usage: cdk-workmail-lambda simulate --direction inbound|outbound --to <address> [--to <address>]...
          [--app <cdk.out | command>] [--eml <message.eml>] [--from <address>] [--sender <address>] [--mail-from <address>]
          [--subject <text>] [--stack <name>] [--organization <m-…>] [--respond <logical id or ARN>=<answer.json>]...
-         [--timeout <seconds>] [--out <updated.eml>] [--json]
+         [--rules <exported.json>] [--timeout <seconds>] [--out <updated.eml>] [--json]
 
 Runs a message through the email flow rules of a synthesized app as WorkMail would: the rules that match each
 recipient and the one that wins, each winning Run Lambda function run from its bundled code (Node.js) against
@@ -34,6 +34,8 @@ local endpoints holding the message, and its answer applied. Prints what happens
   --stack         the stack, when several hold email flow rules
   --organization  the organization, when the rules name several
   --respond       a canned answer (a JSON file) for a function that cannot run here; repeatable
+  --rules         rules made outside the app, simulated beside its own: the file of
+                  cdk-workmail-lambda export --format json (an app rule of the same name takes its place)
   --timeout       seconds WorkMail waits for a synchronous function (default: 15)
   --out           write the message as it is after the run (the updated content) to this file
   --json          print the simulation as JSON
@@ -50,7 +52,7 @@ export const simulateCommand: Command = {
       options: {
         app: { type: 'string' }, direction: { type: 'string' }, to: { type: 'string', multiple: true }, eml: { type: 'string' },
         from: { type: 'string' }, sender: { type: 'string' }, 'mail-from': { type: 'string' }, subject: { type: 'string' },
-        stack: { type: 'string' }, organization: { type: 'string' }, respond: { type: 'string', multiple: true },
+        stack: { type: 'string' }, organization: { type: 'string' }, respond: { type: 'string', multiple: true }, rules: { type: 'string' },
         timeout: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
       },
     }));
@@ -77,7 +79,7 @@ export const simulateCommand: Command = {
         simulation = await simulateMailFlow({
           assembly: synthesized ?? app, stack: values.stack, organizationId: values.organization, direction, recipients: values.to,
           message: values.eml, from: values.from, sender: values.sender, mailFrom: values['mail-from'], subject: values.subject,
-          responses, timeout: timeout === undefined ? undefined : timeout * 1000,
+          responses, timeout: timeout === undefined ? undefined : timeout * 1000, extraRules: values.rules,
         });
       } catch (error) {
         if (error instanceof SimulationInputError) throw new UsageError(error.message);

@@ -1,12 +1,14 @@
 /**
- * `startLocalWorkMail()`: the three local endpoints a WorkMail function and the flow-rule provider talk to
- * (the WorkMail flow-rule operations, WorkMail Message Flow, and the S3 object calls), started together on
- * 127.0.0.1 and ephemeral ports, with the environment that sends the real AWS SDK clients there.
+ * `startLocalWorkMail()`: the local endpoints a WorkMail function, the flow-rule provider and the
+ * `cdk-workmail-lambda` command talk to (the WorkMail operations, WorkMail Message Flow, the S3 object calls, and
+ * STS GetCallerIdentity), started together on 127.0.0.1 and ephemeral ports, with the environment that sends the real
+ * AWS SDK clients there.
  */
 import { randomUUID } from 'node:crypto';
 import { messageIdProblem } from '../../lambda/rules/message-content';
 import { MessageFlowEmulator } from './message-flow';
 import { S3Emulator } from './s3';
+import { StsEmulator } from './sts';
 import { WorkMailEmulator } from './workmail';
 
 /** The organization the local endpoints know when none is given. */
@@ -58,14 +60,14 @@ export interface AddMessageOptions {
 export interface LocalWorkMail {
   /**
    * The environment that sends the real SDK clients to these endpoints: `AWS_ENDPOINT_URL_WORKMAIL`,
-   * `AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW`, `AWS_ENDPOINT_URL_S3`, fake credentials, `AWS_REGION`. Nothing
+   * `AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW`, `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL_STS`, fake credentials, `AWS_REGION`. Nothing
    * applies it: assign it to `process.env` (and restore afterwards), or pass it to a child process.
    */
   readonly env: Readonly<Record<string, string>>;
   /** The Region the endpoints play. */
   readonly region: string;
   /** The endpoints' URLs. */
-  readonly endpoints: { readonly workMail: string; readonly messageFlow: string; readonly s3: string };
+  readonly endpoints: { readonly workMail: string; readonly messageFlow: string; readonly s3: string; readonly sts: string };
   /** The WorkMail flow-rule endpoint: organizations, rules, recorded requests, fault injection. */
   readonly workMail: WorkMailEmulator;
   /** The Message Flow endpoint: messages in transit, recorded requests, `throttle()`. */
@@ -104,9 +106,11 @@ export async function startLocalWorkMail(options: LocalWorkMailOptions = {}): Pr
       region, account: options.account, organizations, maxRulesPerOrganization: options.maxRulesPerOrganization,
     });
     started.push(workMail);
+    const sts = await StsEmulator.start({ region, account: workMail.account });
+    started.push(sts);
     for (const [organizationId, state] of Object.entries(states)) workMail.setOrganizationState(organizationId, state);
-    const endpoints = { workMail: workMail.endpoint, messageFlow: messageFlow.endpoint, s3: s3?.endpoint ?? options.s3Endpoint! };
-    return new Local(region, endpoints, workMail, messageFlow, s3);
+    const endpoints = { workMail: workMail.endpoint, messageFlow: messageFlow.endpoint, s3: s3?.endpoint ?? options.s3Endpoint!, sts: sts.endpoint };
+    return new Local(region, endpoints, workMail, messageFlow, s3, sts);
   } catch (error) {
     await Promise.all(started.map((s) => s.stop()));
     throw error;
@@ -114,11 +118,12 @@ export async function startLocalWorkMail(options: LocalWorkMailOptions = {}): Pr
 }
 
 /** The environment variables that send the real AWS SDK clients to local endpoints with fake credentials. */
-export function localAwsEnv(endpoints: LocalWorkMail['endpoints'], region: string): Record<string, string> {
+export function localAwsEnv(endpoints: Omit<LocalWorkMail['endpoints'], 'sts'> & { readonly sts?: string }, region: string): Record<string, string> {
   return {
     AWS_ENDPOINT_URL_WORKMAIL: endpoints.workMail,
     AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: endpoints.messageFlow,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
+    ...(endpoints.sts ? { AWS_ENDPOINT_URL_STS: endpoints.sts } : {}),
     // The service-specific variables above win over a general AWS_ENDPOINT_URL; this one would switch them off.
     AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'false',
     AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID,
@@ -141,6 +146,7 @@ class Local implements LocalWorkMail {
     public readonly workMail: WorkMailEmulator,
     public readonly messageFlow: MessageFlowEmulator,
     public readonly s3: S3Emulator | undefined,
+    private readonly sts: StsEmulator,
   ) {
     this.env = Object.freeze(localAwsEnv(endpoints, region));
   }
@@ -180,7 +186,7 @@ class Local implements LocalWorkMail {
   public async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.workMail.stop(), this.messageFlow.stop(), this.s3?.stop()]);
+    await Promise.all([this.workMail.stop(), this.messageFlow.stop(), this.s3?.stop(), this.sts.stop()]);
   }
 
   private held(messageId: string, what: string): void {

@@ -29,6 +29,8 @@ export class ServiceError extends Error {
 /** What the endpoint keeps about one organization. */
 export interface Organization {
   state: string;
+  /** When it was added (epoch seconds), its `CompletedDate`. */
+  readonly created: number;
   readonly rules: Record<FlowDirection, StoredRule[]>;
   readonly tokens: Record<FlowDirection, Map<string, string>>;
 }
@@ -50,6 +52,27 @@ for (const direction of Object.keys(OPERATIONS) as FlowDirection[]) {
   for (const [kind, name] of Object.entries(OPERATIONS[direction])) {
     OPERATION_INDEX.set(name, { direction, kind: kind as OperationKind });
   }
+}
+
+/** `DescribeOrganization`, of the published SDK model: served as the service answers it, in any state. */
+export const DESCRIBE_ORGANIZATION = 'DescribeOrganization';
+
+/** The answer of `DescribeOrganization` (every state, `Active` or not, answers). */
+export function describeOrganization(service: ServiceState, input: Record<string, unknown>): Record<string, unknown> {
+  const organizationId = input.OrganizationId;
+  if (organizationId === undefined || organizationId === null) {
+    throw new ServiceError('ValidationException', "1 validation error detected: Value null at 'organizationId' failed to satisfy constraint: Member must not be null");
+  }
+  const problem = organizationIdProblem('OrganizationId', organizationId as string);
+  if (problem) throw new ServiceError(ERRORS.invalidParameter, problem);
+  const org = service.organizations.get(organizationId as string);
+  if (!org) throw new ServiceError('OrganizationNotFoundException', `Organization ${organizationId} does not exist`);
+  const alias = `local-${(organizationId as string).slice(2, 10)}`;
+  return {
+    OrganizationId: organizationId, Alias: alias, State: org.state, DirectoryType: 'WorkMailDirectory',
+    DefaultMailDomain: `${alias}.awsapps.com`, CompletedDate: org.created,
+    ARN: `arn:aws:workmail:${service.region}:${service.account}:organization/${organizationId}`, InteroperabilityEnabled: false,
+  };
 }
 
 const DEFAULT_PAGE_SIZE = 25;

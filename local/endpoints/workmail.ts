@@ -8,18 +8,23 @@
  * slow answers, dropped connections) on demand. Service limits answer `LimitExceededException`: the
  * per-organization sender-pattern quota of `lambda/rules` always, a number of rules per organization when
  * `maxRulesPerOrganization` is set. An organization whose state is not `Active` answers
- * `OrganizationStateException` to every operation. It only ever listens on 127.0.0.1.
+ * `OrganizationStateException` to every operation. `DescribeOrganization` (of the published SDK model) answers as
+ * the service does, whatever the state. Faults also play a service whose shape is not the one the contract assumes
+ * (an unknown operation, a required member we do not send, an answer without `RuleId` / `Rules`) and a caller
+ * without permission (`AccessDeniedException`). It only ever listens on 127.0.0.1.
  *
  * Control routes for standalone use (no signature needed): `POST /__emulator/faults`
- * (`{ kind, count?, operation?, status?, delayMs? }`), `POST /__emulator/organizations`
+ * (`{ kind, count?, operation?, status?, delayMs?, member? }`), `POST /__emulator/organizations`
  * (`{ organizationId, state? }`), `POST /__emulator/limits` (`{ maxRulesPerOrganization }`, null for none),
  * `POST /__emulator/reset`, `GET /__emulator/state`, `GET /__emulator/requests`.
  */
+import { randomUUID } from 'node:crypto';
 import type * as http from 'node:http';
 import { ERRORS, TARGET_PREFIX, type FlowDirection } from '../../lambda/rules/contract';
 import { organizationIdProblem } from '../../lambda/rules';
 import {
-  ACTIVE, CONTENT_TYPE, OPERATION_INDEX, type Organization, ServiceError, type StoredRule, checkState, execute, header, send,
+  ACTIVE, CONTENT_TYPE, DESCRIBE_ORGANIZATION, OPERATION_INDEX, type Organization, ServiceError, type StoredRule, checkState, describeOrganization,
+  execute, header, send,
 } from './workmail-operations';
 import { HttpEndpoint, checkSigV4 } from './server';
 
@@ -55,7 +60,21 @@ export type Fault =
   /** The request is carried out at once, but the answer is held back for `delayMs`. */
   | { readonly kind: 'slow'; readonly delayMs: number }
   /** The connection is destroyed without an answer, nothing done. */
-  | { readonly kind: 'drop' };
+  | { readonly kind: 'drop' }
+  /** 400 AccessDeniedException naming the IAM action, nothing done: a caller without the permission. */
+  | { readonly kind: 'access-denied' }
+  /** 400 UnknownOperationException, nothing done: a service that does not know the operation's name. */
+  | { readonly kind: 'unknown-operation' }
+  /**
+   * 400 ValidationException ("Value null at '<member>' … must not be null") when the request lacks `member`, nothing
+   * done: a service that requires a member the contract does not send.
+   */
+  | { readonly kind: 'require-member'; readonly member: string }
+  /**
+   * The request is carried out, but the answer names the member the contract reads otherwise (`RuleId` as `Id`,
+   * `Rules` as `Items`): a service whose answers have another shape.
+   */
+  | { readonly kind: 'rename-output' };
 
 export type FaultKind = Fault['kind'];
 
@@ -134,6 +153,7 @@ export class WorkMailEmulator extends HttpEndpoint {
     }
     this.organizations.set(organizationId, {
       state: state ?? ACTIVE,
+      created: Math.floor(Date.now() / 1000),
       rules: { INBOUND: [], OUTBOUND: [] },
       tokens: { INBOUND: new Map(), OUTBOUND: new Map() },
     });
@@ -184,6 +204,18 @@ export class WorkMailEmulator extends HttpEndpoint {
     return state;
   }
 
+  /**
+   * Puts a rule in as the WorkMail console would, without the API's checks (the console may hold what the contract's
+   * checks refuse); returns its RuleId.
+   */
+  public addRuleOutOfBand(organizationId: string, direction: FlowDirection, rule: Omit<StoredRule, 'RuleId'> & { RuleId?: string }): string {
+    const org = this.organizations.get(organizationId);
+    if (!org) throw new Error(`no organization ${organizationId}; add it first`);
+    const stored = { ...structuredClone(rule), RuleId: rule.RuleId ?? randomUUID() };
+    org.rules[direction].push(stored);
+    return stored.RuleId;
+  }
+
   /** Deletes a rule behind the provider's back; true if there was one. */
   public deleteRuleOutOfBand(organizationId: string, direction: FlowDirection, ruleId: string): boolean {
     const rules = this.organizations.get(organizationId)?.rules[direction];
@@ -198,8 +230,11 @@ export class WorkMailEmulator extends HttpEndpoint {
     const count = scope.count ?? 1;
     if (!Number.isInteger(count) || count < 1) throw new Error(`count must be a positive whole number, got ${count}`);
     if (fault.kind === 'slow' && !(fault.delayMs >= 0)) throw new Error(`delayMs must be a number of milliseconds, got ${fault.delayMs}`);
-    if (scope.operation !== undefined && !OPERATION_INDEX.has(scope.operation)) {
-      throw new Error(`unknown operation ${scope.operation}; known: ${[...OPERATION_INDEX.keys()].join(', ')}`);
+    if (fault.kind === 'require-member' && !(typeof fault.member === 'string' && /^[A-Za-z]\w*$/.test(fault.member))) {
+      throw new Error(`member must be a member name such as Priority, got ${JSON.stringify(fault.member)}`);
+    }
+    if (scope.operation !== undefined && !OPERATION_INDEX.has(scope.operation) && scope.operation !== DESCRIBE_ORGANIZATION) {
+      throw new Error(`unknown operation ${scope.operation}; known: ${[...OPERATION_INDEX.keys(), DESCRIBE_ORGANIZATION].join(', ')}`);
     }
     this.faults.push({ fault, remaining: count, operation: scope.operation });
   }
@@ -278,7 +313,7 @@ export class WorkMailEmulator extends HttpEndpoint {
         throw new ServiceError('SerializationException', `Content-Type must be ${CONTENT_TYPE}, got ${JSON.stringify(contentType)}`);
       }
       const known = operation ? OPERATION_INDEX.get(operation) : undefined;
-      if (!known) throw new ServiceError('UnknownOperationException', `Unknown operation ${JSON.stringify(target)}`);
+      if (!known && operation !== DESCRIBE_ORGANIZATION) throw new ServiceError('UnknownOperationException', `Unknown operation ${JSON.stringify(target)}`);
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         throw new ServiceError('SerializationException', 'The request body must be a JSON object');
       }
@@ -294,12 +329,26 @@ export class WorkMailEmulator extends HttpEndpoint {
         req.socket.destroy();
         return;
       }
+      const input = body as Record<string, unknown>;
+      if (fault?.kind === 'access-denied') {
+        const resource = `arn:aws:workmail:${this.region}:${this.account}:organization/${String(input.OrganizationId)}`;
+        const caller = `arn:aws:sts::${this.account}:assumed-role/LocalWorkMail/caller`;
+        return fail(new ServiceError('AccessDeniedException', `User: ${caller} is not authorized to perform: workmail:${operation} on resource: ${resource}`), 'access-denied');
+      }
+      // As a JSON 1.1 service answers an operation it does not have: the type alone.
+      if (fault?.kind === 'unknown-operation') return fail(new ServiceError('com.amazon.coral.service#UnknownOperationException', ''), 'unknown-operation');
+      if (fault?.kind === 'require-member' && input[fault.member] === undefined) {
+        const path = fault.member[0].toLowerCase() + fault.member.slice(1);
+        return fail(new ServiceError('ValidationException', `1 validation error detected: Value null at '${path}' failed to satisfy constraint: Member must not be null`), 'require-member');
+      }
 
       let status = 200;
       let answer: unknown;
       let errorType: string | undefined;
       try {
-        answer = execute({ organizations: this.organizations, region: this.region, account: this.account, maxRules: this.maxRules }, known.direction, known.kind, body as Record<string, unknown>);
+        const service = { organizations: this.organizations, region: this.region, account: this.account, maxRules: this.maxRules };
+        answer = known ? execute(service, known.direction, known.kind, input) : describeOrganization(service, input);
+        if (fault?.kind === 'rename-output') answer = renameOutput(answer as Record<string, unknown>);
       } catch (e) {
         if (!(e instanceof ServiceError)) throw e;
         status = e.status;
@@ -365,13 +414,17 @@ export class WorkMailEmulator extends HttpEndpoint {
           this.maxRulesPerOrganization = input.maxRulesPerOrganization ?? undefined;
           return send(res, 200, { maxRulesPerOrganization: this.maxRules ?? null });
         case 'POST /__emulator/faults': {
-          const { kind, count, operation, status, delayMs } = input;
+          const { kind, count, operation, status, delayMs, member } = input;
           const fault: Fault | undefined =
-            kind === 'throttle' || kind === 'drop' ? { kind }
+            ['throttle', 'drop', 'access-denied', 'unknown-operation', 'rename-output'].includes(kind) ? { kind }
               : kind === 'server-error' ? { kind, status: status === 503 ? 503 : 500 }
                 : kind === 'slow' ? { kind, delayMs: Number(delayMs) }
-                  : undefined;
-          if (!fault) return send(res, 400, { message: `kind must be throttle, server-error, slow or drop, got ${JSON.stringify(kind)}` });
+                  : kind === 'require-member' ? { kind, member }
+                    : undefined;
+          if (!fault) {
+            const kinds = 'throttle, server-error, slow, drop, access-denied, unknown-operation, require-member or rename-output';
+            return send(res, 400, { message: `kind must be ${kinds}, got ${JSON.stringify(kind)}` });
+          }
           this.injectFault(fault, { count, operation });
           return send(res, 200, { pendingFaults: this.pendingFaults });
         }
@@ -382,4 +435,14 @@ export class WorkMailEmulator extends HttpEndpoint {
       return send(res, 400, { message: (e as Error).message });
     }
   }
+}
+
+/** An answer with the members the contract reads under other names: `RuleId` as `Id`, `Rules` as `Items`. */
+function renameOutput(answer: Record<string, unknown>): Record<string, unknown> {
+  const { RuleId, Rules, ...rest } = answer;
+  return {
+    ...rest,
+    ...(RuleId !== undefined ? { Id: RuleId } : {}),
+    ...(Rules !== undefined ? { Items: (Rules as Record<string, unknown>[]).map(renameOutput) } : {}),
+  };
 }

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FlowDirection, FlowRuleAction, FlowRuleFallbackAction, FlowRuleFields } from '../../lambda/rules/contract';
-import { flowRuleProblems } from '../../lambda/rules';
+import { flowRuleProblems, splitResourceProperties } from '../../lambda/rules';
 import type { MatchableRule } from '../../lambda/rules/precedence';
 import { type ResolveContext, resolve } from './template';
 
@@ -177,39 +177,50 @@ export function readRules(stack: AssemblyStack, env: { region: string; account: 
     const direction = resource.Type ? RULE_TYPES[resource.Type] : undefined;
     if (!direction) continue;
     const where = `the ${direction.toLowerCase()} rule ${logicalId} of stack ${stack.name}`;
-    const { ServiceToken: _token, ...raw } = resource.Properties ?? {};
+    const { fields: raw, problems: propertyProblems } = splitResourceProperties(resource.Properties ?? {});
+    if (propertyProblems.length) throw new SimulationInputError(`${where} would be refused at deploy time: ${propertyProblems.join('; ')}`);
     const resolved = resolve(raw, ctx);
     if (!resolved.ok) throw new SimulationInputError(`${where} cannot be read before deployment: ${resolved.why}`);
-    const fields = resolved.value as FlowRuleFields;
-    const arn = fields.Action?.Lambda?.FunctionArn;
-    const functionRef = typeof arn === 'string' && arn.startsWith('function-ref:') ? arn.slice('function-ref:'.length) : undefined;
-    // The provider's own check, with a stand-in ARN for a function of the template.
-    const checked = functionRef ? withArn(fields, `arn:aws:lambda:${env.region}:${env.account}:function:${functionRef.slice(0, 64)}`) : fields;
-    const problems = flowRuleProblems(direction, checked, env);
-    if (problems.length) throw new SimulationInputError(`${where} would be refused at deploy time: ${problems.join('; ')}`);
-    const action = fields.Action;
-    rules.push({
-      name: fields.Name,
-      direction,
-      organizationId: fields.OrganizationId,
-      description: fields.Description,
-      senderPatterns: fields.SenderPatterns,
-      destinationPatterns: fields.DestinationPatterns,
-      actionType: action.Type,
-      synchronous: action.Lambda ? action.Lambda.InvocationType === 'SYNC' : undefined,
-      action: { Type: action.Type, BounceMessage: action.BounceMessage, SmtpGatewayName: action.SmtpGatewayName },
-      lambda: action.Lambda ? {
-        logicalId: functionRef,
-        arn: functionRef ? undefined : action.Lambda.FunctionArn,
-        // A synchronous rule without a fallback gets DEFAULT (as the constructs give it); an asynchronous one has none.
-        fallback: action.Lambda.FallbackAction ?? { Type: 'DEFAULT' },
-        ruleTimeoutMinutes: action.Lambda.RuleTimeoutInMinutes,
-      } : undefined,
-      stack: stack.name,
-      logicalId,
-    });
+    rules.push(simulatedRule(direction, resolved.value as FlowRuleFields, env, where, { stack: stack.name, logicalId }));
   }
   return rules;
+}
+
+/**
+ * A rule in its wire form (a template's properties, or a rule the service listed) as the simulator runs it, checked
+ * as the provider checks it at deploy time. A Run Lambda function ARN of the form `function-ref:<logicalId>` names a
+ * function of the template.
+ */
+export function simulatedRule(
+  direction: FlowDirection, fields: FlowRuleFields, env: { region: string; account: string }, where: string,
+  origin: { stack: string; logicalId: string },
+): SimulatedRule {
+  const arn = fields.Action?.Lambda?.FunctionArn;
+  const functionRef = typeof arn === 'string' && arn.startsWith('function-ref:') ? arn.slice('function-ref:'.length) : undefined;
+  // The provider's own check, with a stand-in ARN for a function of the template.
+  const checked = functionRef ? withArn(fields, `arn:aws:lambda:${env.region}:${env.account}:function:${functionRef.slice(0, 64)}`) : fields;
+  const problems = flowRuleProblems(direction, checked, env);
+  if (problems.length) throw new SimulationInputError(`${where} would be refused at deploy time: ${problems.join('; ')}`);
+  const action = fields.Action;
+  return {
+    name: fields.Name,
+    direction,
+    organizationId: fields.OrganizationId,
+    description: fields.Description,
+    senderPatterns: fields.SenderPatterns,
+    destinationPatterns: fields.DestinationPatterns,
+    actionType: action.Type,
+    synchronous: action.Lambda ? action.Lambda.InvocationType === 'SYNC' : undefined,
+    action: { Type: action.Type, BounceMessage: action.BounceMessage, SmtpGatewayName: action.SmtpGatewayName },
+    lambda: action.Lambda ? {
+      logicalId: functionRef,
+      arn: functionRef ? undefined : action.Lambda.FunctionArn,
+      // A synchronous rule without a fallback gets DEFAULT (as the constructs give it); an asynchronous one has none.
+      fallback: action.Lambda.FallbackAction ?? { Type: 'DEFAULT' },
+      ruleTimeoutMinutes: action.Lambda.RuleTimeoutInMinutes,
+    } : undefined,
+    ...origin,
+  };
 }
 
 function withArn(fields: FlowRuleFields, arn: string): FlowRuleFields {

@@ -10,8 +10,9 @@ import * as path from 'node:path';
 import { emailAddressProblem, WORKMAIL_REGIONS } from '../../lambda/rules';
 import { ACTION_PRECEDENCE, READINGS, type ReadingId, RuleMatcher, type Selection } from '../../lambda/rules/precedence';
 import { type LocalWorkMail, startLocalWorkMail } from '../endpoints/local-workmail';
+import { readFlowRulesExport } from '../organization/rules-file';
 import {
-  type SimulatedFunction, type SimulatedRule, SimulationInputError, holdsRules, readAssembly, readFunctions, readRules,
+  type AssemblyStack, type SimulatedFunction, type SimulatedRule, SimulationInputError, holdsRules, readAssembly, readFunctions, readRules, simulatedRule,
 } from './assembly';
 import { functionEnvironment, modulePath, standIns } from './environment';
 import { FunctionPool } from './functions';
@@ -46,23 +47,14 @@ export async function createMailFlowSimulator(options: MailFlowSimulatorOptions)
   }
   const assembly = path.resolve(options.assembly);
   const stacks = readAssembly(assembly);
-  const withRules = stacks.filter(holdsRules);
-  let stack = withRules[0];
-  if (options.stack !== undefined) {
-    const named = stacks.find((s) => s.name === options.stack || s.id === options.stack);
-    if (!named) throw new SimulationInputError(`no stack ${JSON.stringify(options.stack)} in ${assembly}; stacks: ${stacks.map((s) => s.name).join(', ') || 'none'}`);
-    if (!holdsRules(named)) throw new SimulationInputError(`stack ${named.name} has no email flow rules (Custom::WorkMailInboundFlowRule or Custom::WorkMailOutboundFlowRule)`);
-    stack = named;
-  } else if (withRules.length === 0) {
-    throw new SimulationInputError(`no stack of ${assembly} has email flow rules (Custom::WorkMailInboundFlowRule or Custom::WorkMailOutboundFlowRule); stacks: ${stacks.map((s) => s.name).join(', ') || 'none'}`);
-  } else if (withRules.length > 1) {
-    throw new SimulationInputError(`several stacks hold email flow rules (${withRules.map((s) => s.name).join(', ')}); choose one with stack`);
-  }
+  const extra = extraRulesOf(options);
+  const stack = chooseStack(assembly, stacks, options.stack, extra !== undefined);
   const env = {
     region: stack.region && WORKMAIL_REGIONS.includes(stack.region) ? stack.region : 'us-east-1',
     account: stack.account ?? '123456789012',
   };
-  const allRules = readRules(stack, env);
+  const appRules = readRules(stack, env);
+  const allRules = [...appRules, ...(extra ? exportedRules(extra, appRules, env) : [])];
   const organizations = [...new Set(allRules.map((r) => r.organizationId))];
   const organizationId = options.organizationId ?? (organizations.length === 1 ? organizations[0] : undefined);
   if (organizationId === undefined) {
@@ -76,6 +68,51 @@ export async function createMailFlowSimulator(options: MailFlowSimulatorOptions)
   const { standIn, buckets } = standIns(stack, env);
   const local = await startLocalWorkMail({ region: env.region, account: env.account, organizations: [organizationId] });
   return new Simulator(options, timeout, stack.name, stack, env, organizationId, rules, functions, standIn, buckets, local);
+}
+
+/** The stack to simulate: the one named, or the one that holds rules (any one stack, with exported rules beside it). */
+function chooseStack(assembly: string, stacks: AssemblyStack[], name: string | undefined, extraRules: boolean): AssemblyStack {
+  const withRules = stacks.filter(holdsRules);
+  const names = stacks.map((s) => s.name).join(', ') || 'none';
+  if (name !== undefined) {
+    const named = stacks.find((s) => s.name === name || s.id === name);
+    if (!named) throw new SimulationInputError(`no stack ${JSON.stringify(name)} in ${assembly}; stacks: ${names}`);
+    if (!holdsRules(named) && !extraRules) throw new SimulationInputError(`stack ${named.name} has no email flow rules (Custom::WorkMailInboundFlowRule or Custom::WorkMailOutboundFlowRule)`);
+    return named;
+  }
+  if (withRules.length === 1) return withRules[0];
+  if (withRules.length > 1) throw new SimulationInputError(`several stacks hold email flow rules (${withRules.map((s) => s.name).join(', ')}); choose one with stack`);
+  if (extraRules && stacks.length === 1) return stacks[0];
+  throw new SimulationInputError(extraRules
+    ? `no stack of ${assembly} has email flow rules, and it has ${stacks.length === 0 ? 'no stack' : 'several'} to simulate the exported rules in (${names}); choose one with stack`
+    : `no stack of ${assembly} has email flow rules (Custom::WorkMailInboundFlowRule or Custom::WorkMailOutboundFlowRule); stacks: ${names}`);
+}
+
+function extraRulesOf(options: MailFlowSimulatorOptions): ReturnType<typeof readFlowRulesExport> | undefined {
+  if (options.extraRules === undefined) return undefined;
+  try {
+    return readFlowRulesExport(options.extraRules);
+  } catch (error) {
+    throw new SimulationInputError(`extraRules: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The exported rules as the simulator runs them, checked as the provider would check them; an app rule of the same
+ * name and direction takes an exported rule's place (as a deploy with adoptExisting does).
+ */
+function exportedRules(extra: ReturnType<typeof readFlowRulesExport>, appRules: SimulatedRule[], env: { region: string; account: string }): SimulatedRule[] {
+  const taken = new Set(appRules.map((r) => `${r.organizationId} ${r.direction} ${r.name}`));
+  const rules: SimulatedRule[] = [];
+  for (const direction of ['INBOUND', 'OUTBOUND'] as const) {
+    for (const rule of direction === 'INBOUND' ? extra.inbound : extra.outbound) {
+      if (taken.has(`${extra.organizationId} ${direction} ${rule.Name}`)) continue;
+      const where = `the exported ${direction.toLowerCase()} rule ${JSON.stringify(rule.Name)} of ${extra.organizationId}`;
+      rules.push(simulatedRule(direction, { ...rule, OrganizationId: extra.organizationId }, env, where,
+        { stack: `exported rules of ${extra.organizationId}`, logicalId: rule.RuleId }));
+    }
+  }
+  return rules;
 }
 
 /** Simulates one message (a simulator started and closed around it). */
@@ -194,7 +231,8 @@ class Simulator implements MailFlowSimulator {
 
   private runRule(rule: SimulatedRule, recipients: string[], message: Parameters<typeof runRule>[3]) {
     const ref = rule.lambda!;
-    const fn = ref.logicalId ? this.functions.get(ref.logicalId) : undefined;
+    // By logical id in the template; an exported rule names its function by ARN, which may be one of the app's.
+    const fn = ref.logicalId ? this.functions.get(ref.logicalId) : [...this.functions.values()].find((f) => f.arn === ref.arn);
     const functionId = ref.logicalId ?? ref.arn!;
     const responses = this.options.responses ?? {};
     const key = [functionId, fn?.arn, ref.arn].find((k) => k !== undefined && Object.prototype.hasOwnProperty.call(responses, k));

@@ -1,4 +1,5 @@
 /** The options and the result of a mail-flow simulation (`simulateMailFlow`, `createMailFlowSimulator`). */
+import type { FlowRulesExport } from '../organization/rules-file';
 
 /** Options of `createMailFlowSimulator()`: what stays the same for every message. */
 export interface MailFlowSimulatorOptions {
@@ -27,6 +28,14 @@ export interface MailFlowSimulatorOptions {
    * @default 15000 (WorkMail's 15 seconds)
    */
   readonly timeout?: number;
+  /**
+   * Rules of the organization made outside the app (in the console), simulated beside the app's: the file that
+   * `cdk-workmail-lambda export --format json` writes, or its content. They are matched, ranked and run as the app's
+   * rules are (a Run Lambda function of theirs needs an entry in `responses`, keyed by its ARN). An app rule of the same
+   * name and direction takes the exported one's place, as a deploy with `adoptExisting` would.
+   * @default none: the app's rules only
+   */
+  readonly extraRules?: string | FlowRulesExport;
 }
 
 /** What one message is, for `MailFlowSimulator.simulate()`. */

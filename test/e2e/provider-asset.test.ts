@@ -206,7 +206,9 @@ test('A service error is FAILED with the service message in Reason', async () =>
   await createBoth();
   const failed = await send(event('Create', OUTBOUND_TYPE));
   expect(failed.Status).toBe('FAILED');
-  expect(failed.Reason).toBe(`Create outbound flow rule "subject-guard-outbound" in ${ORG}: NameAvailabilityException: An outbound email flow rule named "subject-guard-outbound" already exists in organization ${ORG}`);
+  expect(failed.Reason).toBe(`Create outbound flow rule "subject-guard-outbound" in ${ORG}: NameAvailabilityException: An outbound email flow rule named "subject-guard-outbound" already exists in organization ${ORG}`
+    + ' — a rule of that name already exists in the organization (made in the console or by another stack?): set adoptExisting: true on the rule '
+    + 'to take it over in place, with no moment without it (docs/existing-organizations.md), or give the rule another ruleName');
 });
 
 test('A quota refusal is FAILED with the quota reached and what to do in Reason, after one attempt', async () => {

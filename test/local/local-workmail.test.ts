@@ -1,4 +1,4 @@
-/** startLocalWorkMail(): the three endpoints together, through the real SDK clients, and the built-in S3 endpoint. */
+/** startLocalWorkMail(): the endpoints together, through the real SDK clients, and the built-in S3 endpoint. */
 import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { FlowRuleClient, createWorkMailClient } from '../../lambda/flow-rule-provider/client';
@@ -32,11 +32,12 @@ describe('startLocalWorkMail', () => {
     for (const url of urls) expect(await listening(url)).toBe(false);
   });
 
-  test('env names the three endpoints on 127.0.0.1, fake credentials and the Region; nothing is applied by itself', () => {
+  test('env names the endpoints on 127.0.0.1, fake credentials and the Region; nothing is applied by itself', () => {
     expect(local.env).toMatchObject({
       AWS_ENDPOINT_URL_WORKMAIL: local.endpoints.workMail,
       AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: local.endpoints.messageFlow,
       AWS_ENDPOINT_URL_S3: local.endpoints.s3,
+      AWS_ENDPOINT_URL_STS: local.endpoints.sts,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: expect.stringMatching(/^AKIA/),
     });

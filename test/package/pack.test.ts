@@ -20,6 +20,7 @@ const RUNTIME_ESM_BUNDLE = 'dist/runtime/index.mjs';
 const RUNTIME_ESM_TYPES = 'dist/runtime/index.d.mts';
 /** The bundled provider (assets/flow-rule-provider, PROVIDER_ASSET_DIR in lib/private/provider.ts). */
 const PROVIDER_BUNDLE = 'assets/flow-rule-provider/index.js';
+const SERVICE_BUNDLE = 'local/service/bundle.js';
 
 function sourcesUnder(dir: string): string[] {
   const abs = path.join(ROOT, dir);
@@ -169,7 +170,9 @@ describe('npm pack', () => {
     const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
     const builtins = new Set(require('node:module').builtinModules as string[]);
     const undeclared = packed
-      .filter((f) => f.endsWith('.js') && !f.startsWith('assets/'))
+      // The bundles (the provider, the command's service calls) are checked by loading them alone, below: the SDK
+      // inside them quotes require("…") in its error messages.
+      .filter((f) => f.endsWith('.js') && !f.startsWith('assets/') && f !== SERVICE_BUNDLE)
       .flatMap((f) => [...fs.readFileSync(path.join(ROOT, f), 'utf8').matchAll(/require\(\s*["']([^."'][^"']*)["']\s*\)/g)]
         .map((m) => m[1])
         .filter((name) => {
@@ -181,10 +184,13 @@ describe('npm pack', () => {
     expect(undeclared).toEqual([]);
   });
 
-  test('the provider bundle is self-contained: loading it, alone in a directory, requires nothing but Node built-ins', () => {
-    const dir = path.join(tmp, 'bundle-only');
-    fs.mkdirSync(dir);
-    fs.copyFileSync(path.join(ROOT, PROVIDER_BUNDLE), path.join(dir, 'index.js'));
+  test.each([
+    ['the provider bundle', PROVIDER_BUNDLE, 'handler'],
+    ["the command's service calls (doctor, export)", SERVICE_BUNDLE, 'connect'],
+  ])('%s is self-contained: loading it, alone in a directory, requires nothing but Node built-ins', (_, bundle, entry) => {
+    expect(packed).toContain(bundle);
+    const dir = fs.mkdtempSync(path.join(tmp, 'bundle-only-'));
+    fs.copyFileSync(path.join(ROOT, bundle), path.join(dir, 'index.js'));
     const script = `
       const Module = require('module');
       const seen = [];
@@ -193,10 +199,10 @@ describe('npm pack', () => {
         if (!Module.isBuiltin(request) && !request.startsWith('/') && !request.startsWith('.')) seen.push(request);
         return resolve.call(this, request, ...rest);
       };
-      const { handler } = require('./index.js');
-      console.log(JSON.stringify({ seen, handler: typeof handler }));`;
+      const loaded = require('./index.js');
+      console.log(JSON.stringify({ seen, entry: typeof loaded[${JSON.stringify(entry)}] }));`;
     const out = execFileSync(process.execPath, ['-e', script], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
-    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ seen: [], handler: 'function' });
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ seen: [], entry: 'function' });
   });
 });
 

@@ -361,8 +361,9 @@ describe('service limits and organization state: the Reason says what happened a
   });
 
   test('other service errors get no advice', async () => {
-    await create();
+    emulator.injectFault({ kind: 'server-error' }, { count: 5 });
     const e = await failure(create());
+    expect(e.message).toMatch(/: InternalServerException: Injected server error \(after 5 attempts\)$/);
     expect(e.message).not.toContain(' — ');
   });
 });
