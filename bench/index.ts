@@ -82,20 +82,25 @@ async function main(): Promise<void> {
       ['app', 'median', 'runs (ms)'],
       ['example, as cdk.json runs it (lib/ from .ts)', ms(r.example.medianMs), r.example.runsMs.join(', ')],
       ['example, lib/ compiled (as a package user)', ms(r.exampleCompiled.medianMs), r.exampleCompiled.runsMs.join(', ')],
-      ['bare function (bench/apps/bare-app.ts)', ms(r.bare.medianMs), r.bare.runsMs.join(', ')],
+      ['bare function, bundled from source at synth (plain NodejsFunction)', ms(r.bare.medianMs), r.bare.runsMs.join(', ')],
+      ['bare function, prebuilt asset (lambda.Function)', ms(r.bareAsset.medianMs), r.bareAsset.runsMs.join(', ')],
     ]),
-    `ratio example / bare: ${r.ratio.toFixed(3)} (goal <= ${SYNTH_RATIO_GOAL}: ${r.ratio <= SYNTH_RATIO_GOAL ? 'met' : 'NOT met'}); ` +
+    // The example bundles its subject guard at synth (WorkMailNodejsFunction); the comparable bare app does the same.
+    `ratio example / bare (both bundle the same source with esbuild): ${r.ratio.toFixed(3)} (goal <= ${SYNTH_RATIO_GOAL}: ${r.ratio <= SYNTH_RATIO_GOAL ? 'met' : 'NOT met'}); ` +
       `with lib/ compiled: ${r.ratioCompiled.toFixed(3)} (${r.ratioCompiled <= SYNTH_RATIO_GOAL ? 'met' : 'NOT met'})`,
+    `bundling at synth (NodejsFunction: npx esbuild) adds ${ms(r.bundlingMs)} to the bare app; example / prebuilt bare: ${r.ratioToPrebuilt.toFixed(3)} ` +
+      '(the library and bundling together; not the goal\'s comparison)',
     ...Object.values(APP_COMMANDS).map((c) => `  -a "${c}"`),
   ].join('\n'));
 
-  await section('Synth in-process (new App + stack + app.synth(), modules loaded)', 'inProcessSynth', () => inProcessSynth(N.inProcessRuns), (r) => [
+  await section('Synth in-process (new App + stack + app.synth(), modules loaded, bundles made again each run)', 'inProcessSynth', () => inProcessSynth(N.inProcessRuns), (r) => [
     table([
       ['app', 'median', 'template'],
       ['example', ms(r.exampleMedianMs), `${r.exampleTemplateBytes} B`],
-      ['bare function', ms(r.bareMedianMs), `${r.bareTemplateBytes} B`],
+      ['bare function, bundled from source', ms(r.bareMedianMs), `${r.bareTemplateBytes} B`],
+      ['bare function, prebuilt asset', ms(r.bareAssetMedianMs), '-'],
     ]),
-    `${r.runsPerApp} runs each after 2 warm-ups, alternating; ratio ${r.ratio.toFixed(2)}, difference ${ms(r.differenceMs)}`,
+    `${r.runsPerApp} runs each after 2 warm-ups, rotating; ratio example / bare from source ${r.ratio.toFixed(2)}, difference ${ms(r.differenceMs)}`,
   ].join('\n'));
 
   await section("Library load: require('cdk-workmail-lambda') (compiled lib/) after aws-cdk-lib/aws-lambda", 'libraryLoad', () => libraryLoad(N.libraryLoadSamples), (r) => [

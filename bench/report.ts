@@ -20,8 +20,8 @@ export interface ReportSection {
 
 /** How each section measures, for the reader of the figures. */
 const METHOD: Readonly<Record<string, string>> = {
-  cliSynth: '`cdk synth -q` through the CDK CLI, the example app against the same app with only a bare `lambda.Function` (same code and settings, no rules, permission or organization), runs interleaved after a warm-up each; wall time of the CLI process.',
-  inProcessSynth: '`new App()` + the stack + `app.synth()` in one process with the modules loaded, alternating the two apps after two warm-ups.',
+  cliSynth: '`cdk synth -q` through the CDK CLI, the example app (its subject guard bundled at synth by WorkMailNodejsFunction) against the same function alone as a plain `NodejsFunction` bundling the same source (same settings, no rules, permission or organization), and that function on its prebuilt asset (`lambda.Function`, no bundling); runs interleaved after a warm-up each; wall time of the CLI process.',
+  inProcessSynth: '`new App()` + the stack + `app.synth()` in one process with the modules loaded and aws-cdk-lib\'s asset cache cleared before each run (each bundles, as a `cdk synth` does), rotating the three apps after two warm-ups.',
   libraryLoad: 'a fresh `node` per sample: aws-cdk-lib and aws-lambda (with `lambda.Function` loaded), then `require` of the compiled lib/, then a first organization, `WorkMailFunction`, synchronous rule and read grant; then, side by side, aws-s3 and aws-dynamodb, which such an app no longer loads.',
   scale: 'in-process construct + synth of one stack with 1, 50 and 200 rules (half synchronous inbound, half asynchronous outbound, one function).',
   coldLoad: 'a fresh `node -e` per sample, round-robin over the variants: `require` of the provider asset against aws-cdk-lib\'s `AwsCustomResource` handler (with and without the SDK client it loads at run time).',

@@ -1,12 +1,16 @@
 /**
  * Synth benchmarks: the example app against the same app with only the bare function (through the CDK CLI,
  * and in-process), the cost of loading the library, and synth of 1 / 50 / 200 rules in one stack.
+ *
+ * The example's subject guard is a WorkMailNodejsFunction, bundled by esbuild at every synth; the comparable bare
+ * app bundles the same source with a plain NodejsFunction (bench/apps/bare-stack.ts). A third app, the bare function
+ * on the prebuilt asset, shows what bundling at synth costs by itself.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, AssetStaging, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ExampleStack } from '../bin/example-stack';
 import {
@@ -28,6 +32,7 @@ export const APP_COMMANDS = {
   example: 'npx ts-node --transpile-only --prefer-ts-exts bin/app.ts',
   exampleCompiled: 'npx ts-node --transpile-only bin/app.ts',
   bare: 'npx ts-node --transpile-only --prefer-ts-exts bench/apps/bare-app.ts',
+  bareAsset: 'npx ts-node --transpile-only --prefer-ts-exts bench/apps/bare-asset-app.ts',
 };
 type AppName = keyof typeof APP_COMMANDS;
 
@@ -57,11 +62,18 @@ export interface CliResult {
   readonly runsPerApp: number;
   readonly example: CliSeries;
   readonly exampleCompiled: CliSeries;
+  /** The same function as a plain NodejsFunction bundling the same source: the comparable baseline. */
   readonly bare: CliSeries;
+  /** The bare function on the prebuilt asset (no bundling at synth). */
+  readonly bareAsset: CliSeries;
   /** example / bare, the goal's figure. */
   readonly ratio: number;
   /** exampleCompiled / bare. */
   readonly ratioCompiled: number;
+  /** example / bareAsset: the library and bundling at synth together. */
+  readonly ratioToPrebuilt: number;
+  /** bare - bareAsset: what NodejsFunction's bundling (npx esbuild) adds to one synth. */
+  readonly bundlingMs: number;
   /** os.loadavg() (1 min) before and after: a busy machine makes these figures noisy. */
   readonly loadAverage: { readonly before: number; readonly after: number };
 }
@@ -116,8 +128,9 @@ export async function cliSynthOverhead(runs: number): Promise<CliResult> {
     const bare = median(times.bare);
     return {
       cli, cliVersion: (version.stdout || version.stderr).trim(), runsPerApp: runs,
-      example: series('example'), exampleCompiled: series('exampleCompiled'), bare: series('bare'),
+      example: series('example'), exampleCompiled: series('exampleCompiled'), bare: series('bare'), bareAsset: series('bareAsset'),
       ratio: round(median(times.example) / bare, 3), ratioCompiled: round(median(times.exampleCompiled) / bare, 3),
+      ratioToPrebuilt: round(median(times.example) / median(times.bareAsset), 3), bundlingMs: round(bare - median(times.bareAsset)),
       loadAverage: { before: round(before, 2), after: round(os.loadavg()[0], 2) },
     };
   } finally {
@@ -128,57 +141,55 @@ export async function cliSynthOverhead(runs: number): Promise<CliResult> {
 export interface InProcessResult {
   readonly runsPerApp: number;
   readonly exampleMedianMs: number;
+  /** The comparable baseline: a plain NodejsFunction bundling the same source. */
   readonly bareMedianMs: number;
+  /** The bare function on the prebuilt asset. */
+  readonly bareAssetMedianMs: number;
   readonly ratio: number;
   readonly differenceMs: number;
   readonly exampleTemplateBytes: number;
   readonly bareTemplateBytes: number;
 }
 
-function synthInProcess(which: 'example' | 'bare', outdir: string): { ms: number; templateBytes: number } {
+type InProcessApp = 'example' | 'bare' | 'bareAsset';
+
+function synthInProcess(which: InProcessApp, outdir: string): { ms: number; templateBytes: number } {
+  // aws-cdk-lib keeps bundled assets for the life of the process; a `cdk synth` is a fresh process, which bundles.
+  AssetStaging.clearAssetHashCache();
   let templateFile = '';
   const elapsed = timeSync(() => {
     const app = new App({ outdir });
     const stack = which === 'example'
       ? new ExampleStack(app, 'WorkMailLambdaExample', { organizationId: ORG_ID, env: ENV })
-      : new BareStack(app, 'WorkMailLambdaBare', { env: ENV });
+      : new BareStack(app, 'WorkMailLambdaBare', { env: ENV, code: which === 'bare' ? 'source' : 'asset' });
     templateFile = app.synth().getStackByName(stack.stackName).templateFullPath;
   });
   return { ms: elapsed, templateBytes: fs.statSync(templateFile).size };
 }
 
-/** `new App()` + the stack + `app.synth()` in this process (modules already loaded), alternating. */
+/** `new App()` + the stack + `app.synth()` in this process (modules already loaded, every bundle made again), rotating. */
 export function inProcessSynth(runs: number): InProcessResult {
   const dir = tmpdir('inproc');
+  const apps: InProcessApp[] = ['example', 'bare', 'bareAsset'];
   try {
     let n = 0;
     const next = () => path.join(dir, String(n++));
-    for (let i = 0; i < 2; i++) {
-      synthInProcess('example', next());
-      synthInProcess('bare', next());
-    }
-    const example: number[] = [];
-    const bare: number[] = [];
-    let exampleTemplateBytes = 0;
-    let bareTemplateBytes = 0;
+    for (let i = 0; i < 2; i++) for (const which of apps) synthInProcess(which, next());
+    const times: Record<InProcessApp, number[]> = { example: [], bare: [], bareAsset: [] };
+    const bytes: Record<InProcessApp, number> = { example: 0, bare: 0, bareAsset: 0 };
     for (let i = 0; i < runs; i++) {
-      const order: Array<'example' | 'bare'> = i % 2 === 0 ? ['example', 'bare'] : ['bare', 'example'];
-      for (const which of order) {
+      for (let k = 0; k < apps.length; k++) {
+        const which = apps[(k + i) % apps.length];
         const r = synthInProcess(which, next());
-        if (which === 'example') {
-          example.push(r.ms);
-          exampleTemplateBytes = r.templateBytes;
-        } else {
-          bare.push(r.ms);
-          bareTemplateBytes = r.templateBytes;
-        }
+        times[which].push(r.ms);
+        bytes[which] = r.templateBytes;
       }
     }
-    const e = median(example);
-    const b = median(bare);
+    const e = median(times.example);
+    const b = median(times.bare);
     return {
-      runsPerApp: runs, exampleMedianMs: round(e), bareMedianMs: round(b), ratio: round(e / b, 3), differenceMs: round(e - b),
-      exampleTemplateBytes, bareTemplateBytes,
+      runsPerApp: runs, exampleMedianMs: round(e), bareMedianMs: round(b), bareAssetMedianMs: round(median(times.bareAsset)),
+      ratio: round(e / b, 3), differenceMs: round(e - b), exampleTemplateBytes: bytes.example, bareTemplateBytes: bytes.bare,
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

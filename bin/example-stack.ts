@@ -1,8 +1,11 @@
 import * as path from 'path';
 import { CfnElement, Duration, Stack, StackProps, Token, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { IWorkMailOrganization, InboundAction, OutboundFlowRule, OutboundAction, WorkMailFunction, WorkMailOrganization } from '../lib';
+import {
+  IWorkMailFunction, IWorkMailOrganization, InboundAction, OutboundFlowRule, OutboundAction, WorkMailFunction, WorkMailNodejsFunction, WorkMailOrganization,
+} from '../lib';
 
 /** Properties of the example stack. */
 export interface ExampleStackProps extends StackProps {
@@ -10,7 +13,10 @@ export interface ExampleStackProps extends StackProps {
   readonly organizationId: string;
 }
 
-/** Where `npm run build` puts the example handler's bundle. */
+/** The source of the subject guard handler, which the example stack bundles at synth (WorkMailNodejsFunction). */
+export const SUBJECT_GUARD_ENTRY = path.join(__dirname, '..', 'lambda', 'examples', 'subject-guard', 'index.ts');
+
+/** Where `npm run build` puts the subject guard's bundle too (for the corpus check and the benchmark's bare app). */
 export const EXAMPLE_HANDLER_DIR = path.join(__dirname, '..', 'assets', 'examples', 'subject-guard');
 
 /** Where `npm run build` puts the bundle of the example handler that updates messages (subjectTagHandler). */
@@ -20,14 +26,15 @@ export const EXTERNAL_TAG_HANDLER_DIR = path.join(__dirname, '..', 'assets', 'ex
 export const ATTACHMENT_FILTER_HANDLER_DIR = path.join(__dirname, '..', 'assets', 'examples', 'attachment-filter');
 
 /**
- * One WorkMail function, a synchronous inbound rule that lets it bounce unwanted messages, and an
- * asynchronous outbound rule that lets it count what the organization sends; and a second function, run by a
+ * One WorkMail function, bundled at synth from its TypeScript source (WorkMailNodejsFunction), a synchronous inbound
+ * rule that lets it bounce unwanted messages, and an asynchronous outbound rule that lets it count what the
+ * organization sends; and a second function (WorkMailFunction, from a bundle made by `npm run build`), run by a
  * synchronous inbound rule, that tags the Subject of mail from outside the organization (reads and updates
  * the message through a MessageContentBucket, `subjectTagHandler`); and a third, `attachmentFilterHandler`,
  * that removes executable attachments from inbound mail.
  */
 export class ExampleStack extends Stack {
-  public readonly handler: WorkMailFunction;
+  public readonly handler: WorkMailNodejsFunction;
   public readonly externalTag: WorkMailFunction;
   public readonly attachmentFilter: WorkMailFunction;
 
@@ -35,12 +42,13 @@ export class ExampleStack extends Stack {
     super(scope, id, props);
     const organization = WorkMailOrganization.fromOrganizationId(this, 'Organization', props.organizationId);
 
-    this.handler = new WorkMailFunction(this, 'SubjectGuard', {
+    // Bundled by esbuild (a devDependency) at synth; the runtime defaults to the newest Node.js one aws-cdk-lib knows.
+    this.handler = new WorkMailNodejsFunction(this, 'SubjectGuard', {
       organization,
-      // Runtime.NODEJS_24_X is in aws-cdk-lib 2.224.0 and later; the library supports 2.197.0 and later.
-      runtime: lambda.Runtime.NODEJS_24_X ?? lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(EXAMPLE_HANDLER_DIR),
+      entry: SUBJECT_GUARD_ENTRY,
+      // This repository's lock file, so that the app synthesizes from any directory.
+      depsLockFilePath: path.join(__dirname, '..', 'package-lock.json'),
+      bundling: { format: OutputFormat.ESM, minify: true },
       description: 'Bounces inbound mail with a blocked subject; logs outbound mail',
       environment: { BLOCKED_SUBJECT: '\\b(lottery|wire transfer)\\b' },
     });
@@ -105,7 +113,7 @@ export class ExampleStack extends Stack {
  * cdk-nag findings that message content brings, acknowledged with the reason. Each finding is acknowledged
  * by its exact id (cdk-nag v3 has no prefix match), so the ids are rebuilt here as cdk-nag renders them.
  */
-function acknowledgeMessageContentFindings(fn: WorkMailFunction, organization: IWorkMailOrganization): void {
+function acknowledgeMessageContentFindings(fn: IWorkMailFunction, organization: IWorkMailOrganization): void {
   const stack = Stack.of(fn);
   const rendered = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
   const bucket = fn.messageContentBucket!.node.defaultChild as CfnElement;

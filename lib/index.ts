@@ -5,6 +5,7 @@ export * from './actions';
 export * from './flow-rule';
 export * from './function-options';
 export * from './function';
+export * from './nodejs-function';
 export * from './idempotency';
 export * from './message-content';
 export * from './message-content-bucket';

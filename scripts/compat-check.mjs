@@ -47,7 +47,11 @@ const CONSUMERS = [
   },
 ];
 /** TypeScript and Node types of the consumer: the versions this repository develops with. */
-const TOOLS = { typescript: exact(pkg.devDependencies.typescript, 'typescript'), '@types/node': exact(pkg.devDependencies['@types/node'], '@types/node') };
+// esbuild: what a consumer installs for WorkMailNodejsFunction (NodejsFunction) to bundle locally.
+const TOOLS = {
+  typescript: exact(pkg.devDependencies.typescript, 'typescript'), '@types/node': exact(pkg.devDependencies['@types/node'], '@types/node'),
+  esbuild: exact(pkg.devDependencies.esbuild, 'esbuild'),
+};
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'];
 
 let passed = 0;

@@ -2,9 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { ExampleStack } from '../bin/example-stack';
+import { WorkMailNodejsFunction } from '../lib';
 import { nagFindings } from './lib/helpers';
 
 const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
@@ -22,6 +24,17 @@ describe('example app', () => {
     expect(Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Handler: '__entrypoint__.handler' } }))).toHaveLength(1);
     // the newest Node.js runtime aws-cdk-lib offers, for the handler and the provider alike
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) expect(fn.Properties.Runtime).toBe('nodejs24.x');
+  });
+
+  test('the subject guard is bundled at synth from its TypeScript source (WorkMailNodejsFunction, ES module output)', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'example-')) });
+    const stack = new ExampleStack(app, 'Example', { organizationId: ORG_ID, env });
+    expect(stack.handler).toBeInstanceOf(WorkMailNodejsFunction);
+    const asset = stack.handler.node.findChild('Code') as s3assets.Asset;
+    const bundle = fs.readFileSync(path.join(app.outdir, asset.assetPath, 'index.mjs'), 'utf8');
+    expect(bundle).toContain("This message was rejected by the organization's mail policy.");
+    expect(bundle).toMatch(/export\s*\{[^}]*\bhandler\b/);
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 15, Environment: { Variables: { BLOCKED_SUBJECT: Match.anyValue() } } });
   });
 
   test('the message-updating example reads and updates messages through its MessageContentBucket', () => {

@@ -19,6 +19,8 @@ const LIBRARY = [
   'WorkMailOrganization',
   // added: the flow rules' base class, the interface and the props of what a WorkMail function adds
   'FlowRuleBase', 'IWorkMailFunction', 'WorkMailFunctionOptions',
+  // added: the WorkMail function bundled from its handler file (aws-lambda-nodejs's NodejsFunction)
+  'WorkMailNodejsFunction', 'WorkMailNodejsFunctionProps',
   // removed: grantReadMessageContent (the free function; MessageContent.grantRead is the one standalone form)
 ];
 

@@ -64,7 +64,7 @@ describe('the assembly', () => {
       'InboundRunLambdaOptions', 'OutboundAction', 'OutboundFlowRule', 'OutboundFlowRuleProps', 'OutboundLambdaRuleOptions',
       'OutboundRunLambdaOptions', 'RunLambdaOptions', 'FlowRuleOptions', 'WorkMailFunction', 'WorkMailFunctionProps', 'WorkMailOrganization',
       'MessageContent', 'MessageContentBucket', 'MessageContentBucketProps', 'FlowRuleBase', 'IWorkMailFunction', 'WorkMailFunctionOptions',
-      'IdempotencyTable', 'IdempotencyTableOptions',
+      'IdempotencyTable', 'IdempotencyTableOptions', 'WorkMailNodejsFunction', 'WorkMailNodejsFunctionProps',
     ]));
     // Every export of lib/index.ts is in the assembly (the compiled index lists them).
     const exported = Object.keys(require(path.join(ROOT, 'lib')));

@@ -25,7 +25,7 @@ import { createHash } from 'node:crypto';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import {
   accessDeniedText, ContractMismatchError, describeError, errorName, ERRORS, flowRuleProblems, isAccessDenied, isRecord,
-  MAX_SENDER_PATTERNS_PER_ORGANIZATION, MEMBER_NAMES as MEMBERS, OPERATIONS, regionProblem, REMEDIES, senderPatternQuotaProblem,
+  MAX_SENDER_PATTERNS_PER_ORGANIZATION, MEMBER_NAMES as MEMBERS, OPERATIONS, ORGANIZATION_NOT_FOUND_ERRORS, regionProblem, REMEDIES, senderPatternQuotaProblem,
   splitResourceProperties, type FlowDirection, type FlowRuleFields, type OperationKind, type RuleSenderPatterns,
 } from '../rules';
 import { DeadlineExceededError, FlowRuleClient, createWorkMailClient } from './client';
@@ -154,7 +154,7 @@ async function remove(rules: FlowRuleClient, physicalResourceId: string): Promis
     await rules.delete(ref.direction, { OrganizationId: ref.organizationId, RuleId: ref.ruleId });
   } catch (e) {
     const name = errorName(e);
-    if (name !== ERRORS.ruleNotFound && name !== ERRORS.organizationNotFound) {
+    if (name !== ERRORS.ruleNotFound && !ORGANIZATION_NOT_FOUND_ERRORS.includes(String(name))) {
       const advised = await advice(rules, e, ref.organizationId, 'delete', { direction: ref.direction });
       throw failure(`Delete ${ref.direction.toLowerCase()} flow rule ${ref.ruleId} in ${ref.organizationId}`, e, advised);
     }

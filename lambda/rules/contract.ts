@@ -105,8 +105,11 @@ export const TARGET_PREFIX = 'WorkMailService';
 
 /** Error codes (`__type`) the operations answer with. */
 export const ERRORS = {
-  /** The organization does not exist. */
-  organizationNotFound: 'EntityNotFoundException',
+  /**
+   * The organization does not exist: the name every organization-scoped operation of the published WorkMail model
+   * answers with (DescribeOrganization, CreateUser, ...). See ORGANIZATION_NOT_FOUND_ERRORS for what is read as it.
+   */
+  organizationNotFound: 'OrganizationNotFoundException',
   /** The rule does not exist. */
   ruleNotFound: 'ResourceNotFoundException',
   /** Another rule of the organization and direction has that name. */
@@ -116,6 +119,13 @@ export const ERRORS = {
   organizationState: 'OrganizationStateException',
   throttling: 'ThrottlingException',
 } as const;
+
+/**
+ * Error names read as "the organization does not exist". The flow-rule operations are not in the published model,
+ * so which one they answer with is not known: the model's own name, and EntityNotFoundException, which the model
+ * uses for a missing user, group or resource.
+ */
+export const ORGANIZATION_NOT_FOUND_ERRORS: readonly string[] = [ERRORS.organizationNotFound, 'EntityNotFoundException'];
 
 // ---- schemas (SDK-internal tuple form; see the module comment) ----
 

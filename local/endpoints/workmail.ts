@@ -74,7 +74,9 @@ export type Fault =
    * The request is carried out, but the answer names the member the contract reads otherwise (`RuleId` as `Id`,
    * `Rules` as `Items`): a service whose answers have another shape.
    */
-  | { readonly kind: 'rename-output' };
+  | { readonly kind: 'rename-output' }
+  /** 400 (or `status`) with the error `errorType` and `message`, nothing done: any other answer of the service. */
+  | { readonly kind: 'service-error'; readonly errorType: string; readonly message?: string; readonly status?: number };
 
 export type FaultKind = Fault['kind'];
 
@@ -233,6 +235,12 @@ export class WorkMailEmulator extends HttpEndpoint {
     if (fault.kind === 'require-member' && !(typeof fault.member === 'string' && /^[A-Za-z]\w*$/.test(fault.member))) {
       throw new Error(`member must be a member name such as Priority, got ${JSON.stringify(fault.member)}`);
     }
+    if (fault.kind === 'service-error' && !(typeof fault.errorType === 'string' && /^[\w.#:]+$/.test(fault.errorType))) {
+      throw new Error(`errorType must be an error name such as EntityNotFoundException, got ${JSON.stringify(fault.errorType)}`);
+    }
+    if (fault.kind === 'service-error' && fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)) {
+      throw new Error(`status must be an HTTP error status from 400 to 599, got ${fault.status}`);
+    }
     if (scope.operation !== undefined && !OPERATION_INDEX.has(scope.operation) && scope.operation !== DESCRIBE_ORGANIZATION) {
       throw new Error(`unknown operation ${scope.operation}; known: ${[...OPERATION_INDEX.keys(), DESCRIBE_ORGANIZATION].join(', ')}`);
     }
@@ -324,6 +332,7 @@ export class WorkMailEmulator extends HttpEndpoint {
         const status = fault.status ?? 500;
         return fail(new ServiceError(status === 503 ? 'ServiceUnavailableException' : 'InternalServerException', 'Injected server error', status), 'server-error');
       }
+      if (fault?.kind === 'service-error') return fail(new ServiceError(fault.errorType, fault.message ?? 'Injected error', fault.status ?? 400), 'service-error');
       if (fault?.kind === 'drop') {
         record(0, { fault: 'drop' });
         req.socket.destroy();
@@ -414,15 +423,16 @@ export class WorkMailEmulator extends HttpEndpoint {
           this.maxRulesPerOrganization = input.maxRulesPerOrganization ?? undefined;
           return send(res, 200, { maxRulesPerOrganization: this.maxRules ?? null });
         case 'POST /__emulator/faults': {
-          const { kind, count, operation, status, delayMs, member } = input;
+          const { kind, count, operation, status, delayMs, member, errorType, message } = input;
           const fault: Fault | undefined =
             ['throttle', 'drop', 'access-denied', 'unknown-operation', 'rename-output'].includes(kind) ? { kind }
               : kind === 'server-error' ? { kind, status: status === 503 ? 503 : 500 }
                 : kind === 'slow' ? { kind, delayMs: Number(delayMs) }
                   : kind === 'require-member' ? { kind, member }
-                    : undefined;
+                    : kind === 'service-error' && typeof errorType === 'string' && errorType !== '' ? { kind, errorType, message, status: Number(status ?? 400) }
+                      : undefined;
           if (!fault) {
-            const kinds = 'throttle, server-error, slow, drop, access-denied, unknown-operation, require-member or rename-output';
+            const kinds = 'throttle, server-error, slow, drop, access-denied, unknown-operation, require-member, rename-output or service-error (with errorType)';
             return send(res, 400, { message: `kind must be ${kinds}, got ${JSON.stringify(kind)}` });
           }
           this.injectFault(fault, { count, operation });

@@ -4,7 +4,9 @@
  * line that says what an error means and what to do.
  */
 import * as path from 'node:path';
-import { errorText, isAccessDenied, organizationIdProblem, regionProblem, REMEDIES, WORKMAIL_REGIONS } from '../../lambda/rules';
+import {
+  errorText, isAccessDenied, ORGANIZATION_NOT_FOUND_ERRORS, organizationIdProblem, regionProblem, REMEDIES, WORKMAIL_REGIONS,
+} from '../../lambda/rules';
 import type { ServiceModule, ServiceOptions, WorkMailService } from '../service/types';
 
 /** The times the commands give the service: connect, one attempt, attempts, and the whole run unless --timeout says otherwise. */
@@ -108,7 +110,7 @@ export function explain(error: unknown, operation: string, s: Situation): string
     const arn = `arn:aws:workmail:${s.region}:${s.account ?? '<account>'}:organization/${s.organizationId}`;
     return `${text} — these credentials may not call ${operation}: allow the IAM action workmail:${operation} on ${arn}`;
   }
-  if (e?.name === 'OrganizationNotFoundException' || e?.name === 'EntityNotFoundException') {
+  if (ORGANIZATION_NOT_FOUND_ERRORS.includes(String(e?.name))) {
     return `${text} — there is no organization ${s.organizationId} in ${s.region}${s.account ? ` for account ${s.account}` : ''}: `
       + `check the id and the Region (aws workmail list-organizations --region ${s.region})`;
   }

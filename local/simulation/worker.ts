@@ -53,6 +53,13 @@ for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
 }
 process.on('disconnect', () => process.exit(0));
 
+/**
+ * Node's own `import()`: tsc, writing CommonJS, would turn an `import()` in this file into `require()`, which cannot
+ * load an ES module handler (index.mjs, as NodejsFunction writes it with `format: OutputFormat.ESM`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
+
 async function load(spec: string): Promise<Handler> {
   const root = process.cwd();
   const slash = spec.lastIndexOf('/');
@@ -62,7 +69,7 @@ async function load(spec: string): Promise<Handler> {
   const file = ['.js', '.mjs', '.cjs'].map((ext) => modulePath + ext).find((f) => fs.existsSync(f));
   if (!file) throw new Error(`Runtime.ImportModuleError: Cannot find module '${spec.slice(0, dot)}' in ${root}`);
   const loaded: Record<string, unknown> = file.endsWith('.mjs') || isModulePackage(path.dirname(file))
-    ? await import(pathToFileURL(file).href)
+    ? await importModule(pathToFileURL(file).href)
     : require(file);
   let fn: unknown = loaded;
   for (const part of spec.slice(dot + 1).split('.')) fn = (fn as Record<string, unknown> | undefined)?.[part];

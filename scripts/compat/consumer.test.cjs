@@ -10,7 +10,7 @@ const path = require('node:path');
 const { App, CustomResourceProviderRuntime, Duration, Stack } = require('aws-cdk-lib');
 const lambda = require('aws-cdk-lib/aws-lambda');
 const {
-  InboundAction, InboundFlowRule, OutboundAction, OutboundFlowRule, WorkMailFunction, WorkMailOrganization,
+  InboundAction, InboundFlowRule, OutboundAction, OutboundFlowRule, WorkMailFunction, WorkMailNodejsFunction, WorkMailOrganization,
 } = require('cdk-workmail-lambda');
 
 const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
@@ -90,6 +90,34 @@ for (const flag of [false, true]) {
     assert.deepEqual(own.map((r) => [r.id, r.Properties.RetentionInDays]), [[logGroup, 365]]);
     const statements = ofType('AWS::IAM::Policy').flatMap((p) => p.Properties.PolicyDocument.Statement);
     assert.ok(statements.some((s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': [logGroup, 'Arn'] })));
+  });
+}
+
+// A handler file bundled at synth by this aws-cdk-lib's NodejsFunction, with the project's esbuild (a devDependency).
+for (const flag of [false, true]) {
+  test(`WorkMailNodejsFunction bundles a handler file on the newest Node.js runtime this aws-cdk-lib has, with the permission and its one log group (${MANAGED_LOG_GROUP_FLAG} ${flag ? 'on' : 'off'})`, () => {
+    const fs = require('node:fs');
+    const entry = path.join(__dirname, 'handler.ts');
+    fs.writeFileSync(entry, "export const handler = async (): Promise<object> => ({ actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] });\n");
+    const app = new App({ context: { [MANAGED_LOG_GROUP_FLAG]: flag } });
+    const stack = new Stack(app, 'Bundled', { env: ENV });
+    const organization = WorkMailOrganization.fromOrganizationId(stack, 'Organization', ORG_ID);
+    const fn = new WorkMailNodejsFunction(stack, 'Guard', { organization, entry });
+    fn.addInboundRule('Scan', { synchronous: true });
+    assert.throws(() => new WorkMailNodejsFunction(stack, 'Missing', { organization, entry: path.join(__dirname, 'missing.ts') }),
+      /Bundled\/Missing: entry .*missing\.ts does not exist/);
+    assert.throws(() => new WorkMailNodejsFunction(stack, 'Main', { organization, entry, handler: 'main' }),
+      /Bundled\/Main: handler main: .*handler\.ts exports no main \(it exports handler\)/);
+    const template = app.synth().getStackByName('Bundled').template;
+    const resources = Object.entries(template.Resources).map(([id, r]) => ({ id, ...r }));
+    const functionResource = resources.find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'index.handler');
+    assert.equal(functionResource.Properties.Runtime, lambda.Runtime.NODEJS_24_X ? 'nodejs24.x' : 'nodejs22.x');
+    assert.equal(functionResource.Properties.Timeout, 15);
+    const logGroup = functionResource.Properties.LoggingConfig.LogGroup.Ref;
+    assert.deepEqual(resources.filter((r) => r.Type === 'AWS::Logs::LogGroup' && r.id.startsWith('Guard')).map((r) => r.id), [logGroup]);
+    assert.equal(resources.filter((r) => r.Type === 'AWS::Lambda::Permission').length, 1);
+    const bundle = path.join(app.outdir, fn.node.findChild('Code').assetPath, 'index.js');
+    assert.match(fs.readFileSync(bundle, 'utf8'), /allRecipients/);
   });
 }
 

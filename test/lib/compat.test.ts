@@ -10,7 +10,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { WorkMailOrganization } from '../../lib';
 import { AWS_CDK_LIB_FLOOR, providerRuntime } from '../../lib/private/provider';
-import { ENV, ORG_ID, workMailFunction } from './helpers';
+import { ENV, ORG_ID, WORKMAIL_FUNCTIONS } from './helpers';
 
 const MANAGED_LOG_GROUP_FLAG = '@aws-cdk/aws-lambda:useCdkManagedLogGroup';
 
@@ -20,7 +20,7 @@ function stackWith(context: Record<string, unknown> = {}) {
   return { stack, org: WorkMailOrganization.fromOrganizationId(stack, 'Org', ORG_ID) };
 }
 
-describe('the function log group', () => {
+describe.each(WORKMAIL_FUNCTIONS)('the log group of a %s', (_name, workMailFunction) => {
   // aws-cdk-lib's Function adds a child 'LogGroup' when this flag is on (its default in 2.200.0 only).
   test(`with ${MANAGED_LOG_GROUP_FLAG} on: no construct clash, one log group, the function logs to it and fn.logGroup is it`, () => {
     const { stack, org } = stackWith({ [MANAGED_LOG_GROUP_FLAG]: true });

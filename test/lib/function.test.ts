@@ -3,9 +3,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { InboundAction, OutboundAction, WorkMailOrganization } from '../../lib';
-import { ORG_ID, setup, workMailFunction } from './helpers';
+import { ORG_ID, setup, WORKMAIL_FUNCTIONS } from './helpers';
 
-describe('WorkMailFunction', () => {
+// What WorkMailFunction adds to lambda.Function, WorkMailNodejsFunction adds to NodejsFunction: the same tests for both.
+describe.each(WORKMAIL_FUNCTIONS)('%s', (_name, workMailFunction) => {
   test('defaults its timeout to 15 seconds and can be invoked by WorkMail for its organization only', () => {
     const { stack, org } = setup();
     workMailFunction(stack, org);
@@ -92,7 +93,7 @@ describe('WorkMailFunction', () => {
   });
 });
 
-describe('WorkMailFunction environment', () => {
+describe.each(WORKMAIL_FUNCTIONS)('%s environment', (_name, workMailFunction) => {
   test('an organization in another Region than the function is rejected', () => {
     const { stack } = setup();
     const org = WorkMailOrganization.fromOrganizationArn(stack, 'Far', `arn:aws:workmail:us-west-2:123456789012:organization/${ORG_ID}`);

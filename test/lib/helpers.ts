@@ -3,7 +3,10 @@ import * as path from 'path';
 import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { IWorkMailOrganization, WorkMailFunction, WorkMailFunctionProps, WorkMailOrganization } from '../../lib';
+import {
+  IWorkMailFunction, IWorkMailOrganization, WorkMailFunction, WorkMailFunctionOptions, WorkMailFunctionProps, WorkMailNodejsFunction,
+  WorkMailNodejsFunctionProps, WorkMailOrganization,
+} from '../../lib';
 
 export const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
 export const OTHER_ORG_ID = 'm-fedcba9876543210fedcba9876543210';
@@ -23,6 +26,24 @@ export const CODE = lambda.Code.fromInline('exports.handler = async () => ({ act
 export function workMailFunction(stack: Stack, org: IWorkMailOrganization, id = 'Handler', props: Partial<WorkMailFunctionProps> = {}): WorkMailFunction {
   return new WorkMailFunction(stack, id, { organization: org, runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: CODE, ...props });
 }
+
+/** The smallest handler, as a source file WorkMailNodejsFunction bundles (with esbuild, locally). */
+export const ANSWER_HANDLER = path.join(__dirname, '..', 'fixtures', 'handlers', 'answer.ts');
+
+/** A WorkMailNodejsFunction of ANSWER_HANDLER, with its own defaults (no runtime, no timeout). */
+export function workMailNodejsFunction(stack: Stack, org: IWorkMailOrganization, id = 'Handler', props: Partial<WorkMailNodejsFunctionProps> = {}): WorkMailNodejsFunction {
+  return new WorkMailNodejsFunction(stack, id, { organization: org, entry: ANSWER_HANDLER, ...props });
+}
+
+/** A WorkMail function of either class, with the props both take. */
+export type MakeWorkMailFunction = (stack: Stack, org: IWorkMailOrganization, id?: string, props?: Partial<WorkMailFunctionOptions> & lambda.FunctionOptions) =>
+  lambda.Function & IWorkMailFunction;
+
+/** Each WorkMail function class, for the behaviour tests they share (`describe.each(WORKMAIL_FUNCTIONS)`). */
+export const WORKMAIL_FUNCTIONS: [string, MakeWorkMailFunction][] = [
+  ['WorkMailFunction', workMailFunction],
+  ['WorkMailNodejsFunction', workMailNodejsFunction],
+];
 
 export function plainFunction(stack: Stack, id = 'Plain', props: Partial<lambda.FunctionProps> = {}): lambda.Function {
   return new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: CODE, ...props });

@@ -7,7 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IdempotencyTable, WorkMailOrganization } from '../../lib';
-import { ENV, ORG_ID, nagFindings, setup, workMailFunction } from './helpers';
+import { ENV, MakeWorkMailFunction, ORG_ID, nagFindings, setup, WORKMAIL_FUNCTIONS } from './helpers';
 
 const ITEM_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
@@ -21,7 +21,7 @@ function actionsOf(statement: any): string[] {
   return [statement.Action].flat().sort();
 }
 
-describe('WorkMailFunction idempotencyTable', () => {
+describe.each(WORKMAIL_FUNCTIONS)('%s idempotencyTable', (_name, workMailFunction) => {
   test('is opt-in: no table, no grant, no environment variable, no idempotencyTable attribute', () => {
     const { stack, org } = setup();
     const fn = workMailFunction(stack, org);
@@ -139,8 +139,8 @@ describe('WorkMailFunction idempotencyTable', () => {
   });
 
   test('passes cdk-nag AwsSolutionsChecks by default; without point-in-time recovery, AwsSolutions-DDB3 says so', () => {
-    expect(nagFindingsOf()).toEqual([]);
-    expect(nagFindingsOf(false).join('\n')).toMatch(/^AwsSolutions-DDB3/);
+    expect(nagFindingsOf(workMailFunction)).toEqual([]);
+    expect(nagFindingsOf(workMailFunction, false).join('\n')).toMatch(/^AwsSolutions-DDB3/);
   });
 
   describe('synth-time errors', () => {
@@ -210,7 +210,7 @@ describe('WorkMailFunction idempotencyTable', () => {
 });
 
 /** AwsSolutions findings on a stack with one function and its idempotency table. */
-function nagFindingsOf(pointInTimeRecovery?: boolean): string[] {
+function nagFindingsOf(workMailFunction: MakeWorkMailFunction, pointInTimeRecovery?: boolean): string[] {
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'nag-')) });
   const stack = new Stack(app, 'Stack', { env: ENV });
   const org = WorkMailOrganization.fromOrganizationId(stack, 'Org', ORG_ID);

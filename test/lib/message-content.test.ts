@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IWorkMailOrganization, MessageContent, MessageContentBucket, WorkMailOrganization } from '../../lib';
-import { ENV, ORG_ID, OTHER_ORG_ID, plainFunction, setup, workMailFunction } from './helpers';
+import { ENV, ORG_ID, OTHER_ORG_ID, plainFunction, setup, workMailFunction, WORKMAIL_FUNCTIONS } from './helpers';
 
 const messagesArn = (orgId = ORG_ID) => ({
   'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:workmailmessageflow:us-east-1:123456789012:message/${orgId}/*`]],
@@ -17,7 +17,7 @@ function iamStatements(template: Template): any[] {
 }
 
 describe('grantReadMessageContent', () => {
-  test('WorkMailFunction.grantReadMessageContent(): GetRawMessageContent on the organization\'s messages only', () => {
+  test.each(WORKMAIL_FUNCTIONS)('%s: grantReadMessageContent(): GetRawMessageContent on the organization\'s messages only', (_name, workMailFunction) => {
     const { stack, org } = setup();
     const fn = workMailFunction(stack, org);
     fn.grantReadMessageContent();
@@ -95,7 +95,7 @@ describe('grantReadMessageContent', () => {
 });
 
 describe('grantWriteMessageContent', () => {
-  test('with no bucket: a MessageContentBucket, PutObject under messages/, PutRawMessageContent, the bucket name in the environment', () => {
+  test.each(WORKMAIL_FUNCTIONS)('%s: with no bucket: a MessageContentBucket, PutObject under messages/, PutRawMessageContent, the bucket name in the environment', (_name, workMailFunction) => {
     const { stack, org } = setup();
     const fn = workMailFunction(stack, org);
     fn.grantWriteMessageContent();
@@ -153,7 +153,7 @@ describe('grantWriteMessageContent', () => {
     }]);
   });
 
-  test('a bucket of the user: the grants and WorkMail\'s read statement go to it, and no bucket is created', () => {
+  test.each(WORKMAIL_FUNCTIONS)('%s: a bucket of the user: the grants and WorkMail\'s read statement go to it, and no bucket is created', (_name, workMailFunction) => {
     const { stack, org } = setup();
     const bucket = new s3.Bucket(stack, 'Mine');
     const fn = workMailFunction(stack, org);
@@ -234,7 +234,7 @@ describe('grantWriteMessageContent', () => {
     expect(() => new MessageContentBucket(stack, 'Content', {} as any)).toThrow(/Stack: Content: organization is required, got undefined/);
   });
 
-  test('error: a second, different bucket for the same function', () => {
+  test.each(WORKMAIL_FUNCTIONS)('%s: error: a second, different bucket for the same function', (_name, workMailFunction) => {
     const { stack, org } = setup();
     const fn = workMailFunction(stack, org);
     fn.grantWriteMessageContent();

@@ -55,7 +55,7 @@ test('prints the endpoint and the export line, serves the organizations given, a
     try {
       const rules = new FlowRuleClient(workMail);
       await rules.create('OUTBOUND', { ...outboundAsyncRule({ OrganizationId: OTHER_ORG }), ClientToken: 't' });
-      await expect(rules.list('OUTBOUND', { OrganizationId: ORG })).rejects.toThrow(expect.objectContaining({ name: 'EntityNotFoundException' }));
+      await expect(rules.list('OUTBOUND', { OrganizationId: ORG })).rejects.toThrow(expect.objectContaining({ name: 'OrganizationNotFoundException' }));
     } finally {
       workMail.destroy();
       restore();

@@ -83,7 +83,7 @@ describe('bad input and failures: one line', () => {
     [['--organization', ORG, '--format', 'yaml'], 2, /--format must be ts or json, got "yaml"/],
     [['--organization', ORG, '--out', '.'], 2, /--out must name a file to write, got "."/],
     [['--organization', OTHER_ORG], 1, /ListInboundMailFlowRules failed \(gave up after at most 30 s\): OrganizationStateException: .* — wait until the organization is Active/],
-    [['--organization', `m-${'a'.repeat(32)}`], 1, /EntityNotFoundException: Organization m-a{32} does not exist — there is no organization m-a{32} in us-east-1: check the id and the Region/],
+    [['--organization', `m-${'a'.repeat(32)}`], 1, /OrganizationNotFoundException: Organization m-a{32} does not exist — there is no organization m-a{32} in us-east-1: check the id and the Region/],
   ])('%j exits %d', async (args, status, message) => {
     const run = await exportCli(...(args as string[]));
     expect(run.stdout).toBe('');

@@ -102,7 +102,7 @@ describe.each(['INBOUND', 'OUTBOUND'] as FlowDirection[])('%s operations round-t
 });
 
 describe('error codes', () => {
-  test('an unknown organization is EntityNotFoundException for every operation', async () => {
+  test('an unknown organization is OrganizationNotFoundException for every operation', async () => {
     const client = flowRules();
     const ref = { OrganizationId: UNKNOWN_ORG, RuleId: 'r' };
     const errors = await Promise.all([
@@ -113,7 +113,7 @@ describe('error codes', () => {
       rejection(client.list('INBOUND', { OrganizationId: UNKNOWN_ORG })),
     ]);
     for (const e of errors) {
-      expect(e.name).toBe('EntityNotFoundException');
+      expect(e.name).toBe('OrganizationNotFoundException');
       expect(e.message).toContain(UNKNOWN_ORG);
       expect(e.$metadata?.httpStatusCode).toBe(400);
     }
@@ -539,7 +539,7 @@ describe('emulator state', () => {
 
   test('organizations are registered explicitly', async () => {
     const client = flowRules();
-    expect((await rejection(client.list('INBOUND', { OrganizationId: UNKNOWN_ORG }))).name).toBe('EntityNotFoundException');
+    expect((await rejection(client.list('INBOUND', { OrganizationId: UNKNOWN_ORG }))).name).toBe('OrganizationNotFoundException');
     emulator.addOrganization(UNKNOWN_ORG);
     expect(await client.list('INBOUND', { OrganizationId: UNKNOWN_ORG })).toEqual({ Rules: [] });
     emulator.removeOrganization(UNKNOWN_ORG);

@@ -5,6 +5,8 @@
  * - aws-cdk-lib's `NodejsFunction` with its defaults (its own bundling: local esbuild, never Docker), output
  *   CommonJS and output ES module: `@aws-sdk/*` external, loaded at run time from a node_modules standing in
  *   for the Lambda runtime's SDK;
+ * - this library's `WorkMailNodejsFunction` from the handler file, with its defaults (runtime, timeout, ES module
+ *   mainFields), output CommonJS and ES module, in the same synthesis;
  * - plain esbuild (`--bundle --platform=node`, nothing else) for the handlers that do not read messages, with the
  *   SDK absent where they are bundled and where they run; with `--external:@aws-sdk/*` for those that do;
  *
@@ -49,7 +51,7 @@ export const handler = withDeadline(async (input: unknown) => {
 } as const;
 type HandlerName = keyof typeof HANDLERS;
 const NAMES = Object.keys(HANDLERS) as HandlerName[];
-const FORMS = ['NodejsFunction cjs', 'NodejsFunction esm', 'esbuild'] as const;
+const FORMS = ['NodejsFunction cjs', 'NodejsFunction esm', 'WorkMailNodejsFunction cjs', 'WorkMailNodejsFunction esm', 'esbuild'] as const;
 type Form = typeof FORMS[number];
 
 let tmp: string;
@@ -71,33 +73,49 @@ const canResolve = (name: string, from: string) => {
   }
 };
 
-/** NodejsFunction, as aws-cdk-lib bundles it, for every handler in both output formats: one synth of one app. */
+/** The Lambda properties of each WorkMailNodejsFunction the app synthesized (`<name>-wm-<format>`). */
+let workMailFunctions: Record<string, { Runtime: string; Timeout: number; Handler: string; permissions: number }>;
+
+/**
+ * NodejsFunction, as aws-cdk-lib bundles it, and WorkMailNodejsFunction, as a user writes it (organization and entry
+ * only), for every handler in both output formats: one synth of one app, from the installed tarball.
+ */
 function synthesizeNodejsFunctions(outdir: string): void {
   fs.writeFileSync(path.join(project, 'app.js'), `
     const { App, Stack } = require('aws-cdk-lib');
     const lambda = require('aws-cdk-lib/aws-lambda');
     const { NodejsFunction, OutputFormat } = require('aws-cdk-lib/aws-lambda-nodejs');
+    const { WorkMailNodejsFunction, WorkMailOrganization } = require('cdk-workmail-lambda');
     const app = new App({ outdir: process.argv[2], context: { 'aws:cdk:enable-asset-metadata': true } });
-    const stack = new Stack(app, 'Bundles');
+    const stack = new Stack(app, 'Bundles', { env: { account: '123456789012', region: 'us-east-1' } });
+    const organization = WorkMailOrganization.fromOrganizationId(stack, 'Org', 'm-0123456789abcdef0123456789abcdef');
     const ids = {};
     for (const name of ${JSON.stringify(NAMES)}) {
       for (const format of ['cjs', 'esm']) {
+        const bundling = format === 'esm' ? { bundling: { format: OutputFormat.ESM } } : {};
         // Only the entry, the newest runtime and (for esm) the output format: every other bundling option as it defaults.
-        const fn = new NodejsFunction(stack, name + '-' + format, {
-          entry: 'handlers/' + name + '.ts',
-          runtime: lambda.Runtime.NODEJS_24_X,
-          ...(format === 'esm' ? { bundling: { format: OutputFormat.ESM } } : {}),
-        });
+        const fn = new NodejsFunction(stack, name + '-' + format, { entry: 'handlers/' + name + '.ts', runtime: lambda.Runtime.NODEJS_24_X, ...bundling });
         ids[name + '-' + format] = stack.getLogicalId(fn.node.defaultChild);
+        // The organization and the entry: the runtime, the timeout and the rest as WorkMailNodejsFunction defaults them.
+        const wm = new WorkMailNodejsFunction(stack, name + '-wm-' + format, { organization, entry: 'handlers/' + name + '.ts', ...bundling });
+        ids[name + '-wm-' + format] = stack.getLogicalId(wm.node.defaultChild);
       }
     }
     const template = app.synth().getStackByName('Bundles').template;
-    console.log(JSON.stringify(Object.fromEntries(Object.entries(ids).map(([k, id]) => [k, template.Resources[id].Metadata['aws:asset:path']]))));`);
+    const permissions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Permission');
+    console.log(JSON.stringify(Object.fromEntries(Object.entries(ids).map(([k, id]) => [k, {
+      asset: template.Resources[id].Metadata['aws:asset:path'],
+      Runtime: template.Resources[id].Properties.Runtime, Timeout: template.Resources[id].Properties.Timeout, Handler: template.Resources[id].Properties.Handler,
+      permissions: permissions.filter((p) => JSON.stringify(p.Properties.FunctionName).includes(id)).length,
+    }]))));`);
   const out = execFileSync(process.execPath, ['app.js', outdir], { cwd: project, env: cleanEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const assets: Record<string, string> = JSON.parse(out.trim().split('\n').pop()!);
+  const synthesized: Record<string, { asset: string; Runtime: string; Timeout: number; Handler: string; permissions: number }> = JSON.parse(out.trim().split('\n').pop()!);
+  workMailFunctions = Object.fromEntries(Object.entries(synthesized).filter(([k]) => k.includes('-wm-')).map(([k, { asset: _asset, ...props }]) => [k, props]));
   for (const name of NAMES) {
-    bundles['NodejsFunction cjs'][name] = path.join(outdir, assets[`${name}-cjs`]);
-    bundles['NodejsFunction esm'][name] = path.join(outdir, assets[`${name}-esm`]);
+    for (const format of ['cjs', 'esm'] as const) {
+      bundles[`NodejsFunction ${format}`][name] = path.join(outdir, synthesized[`${name}-${format}`].asset);
+      bundles[`WorkMailNodejsFunction ${format}`][name] = path.join(outdir, synthesized[`${name}-wm-${format}`].asset);
+    }
   }
 }
 
@@ -212,6 +230,13 @@ const BEHAVIOUR: Record<HandlerName, (dir: string) => Promise<void>> = {
   },
 };
 
+test('each WorkMailNodejsFunction has its defaults: the newest Node.js runtime, 15 s, index.handler, WorkMail\'s permission', () => {
+  expect(Object.keys(workMailFunctions)).toHaveLength(NAMES.length * 2);
+  for (const [id, props] of Object.entries(workMailFunctions)) {
+    expect([id, props]).toEqual([id, { Runtime: 'nodejs24.x', Timeout: 15, Handler: 'index.handler', permissions: 1 }]);
+  }
+});
+
 describe.each(FORMS)('bundled by %s', (form) => {
   test.each(NAMES)('%s runs against the local Message Flow and S3 endpoints', async (name) => {
     await BEHAVIOUR[name](bundles[form][name]);
@@ -266,7 +291,7 @@ describe('esbuild without --external, for a handler that reads messages', () => 
 });
 
 describe('bad input: a bundle that needs a package the function does not have', () => {
-  test.each(['NodejsFunction esm', 'esbuild'] as const)('%s: a handler that reads messages, run without the SDK, answers safely and names the package to install', async (form) => {
+  test.each(['NodejsFunction esm', 'WorkMailNodejsFunction esm', 'esbuild'] as const)('%s: a handler that reads messages, run without the SDK, answers safely and names the package to install', async (form) => {
     const dir = path.join(bareDir, 'copied', form.replace(/\W/g, '-'));
     fs.cpSync(bundles[form].subjectTag, dir, { recursive: true });
     const id = newId();

@@ -81,6 +81,10 @@ test('constructs take scope and id, then their props as snake_case keyword argum
   expect(initOf('WorkMailFunction').positional).toEqual(['scope', 'id']);
   expect(initOf('WorkMailFunction').keyword_only).toEqual(expect.arrayContaining(['organization', 'idempotency_table', 'runtime', 'handler', 'code', 'memory_size', 'timeout']));
   expect(api.classes.WorkMailFunction.bases).toEqual(['_aws_cdk_aws_lambda_ceddda9d.Function']);
+  expect(initOf('WorkMailNodejsFunction').positional).toEqual(['scope', 'id']);
+  expect(initOf('WorkMailNodejsFunction').keyword_only).toEqual(expect.arrayContaining(['organization', 'idempotency_table', 'entry', 'handler', 'bundling', 'runtime', 'timeout']));
+  expect(api.classes.WorkMailNodejsFunction.bases).toEqual(['_aws_cdk_aws_lambda_nodejs_ceddda9d.NodejsFunction']);
+  expect(api.classes.WorkMailNodejsFunction.members.add_inbound_rule).toMatchObject({ kind: 'method', jsii: 'addInboundRule', positional: ['id'] });
   for (const rule of ['InboundFlowRule', 'OutboundFlowRule']) {
     expect(initOf(rule).positional).toEqual(['scope', 'id']);
     expect(initOf(rule).keyword_only.sort()).toEqual(['action', 'adopt_existing', 'description', 'destination_patterns', 'organization', 'removal_policy', 'rule_name', 'sender_patterns']);
@@ -119,12 +123,13 @@ test("the action constants are class properties (InboundAction.MOVE_TO_JUNK), an
 });
 
 test("the examples in Python (the README's and every @example, as jsii-rosetta translated them) compile, and use no name they do not bind", () => {
-  expect(translations.map((t) => t.where)).toEqual(expect.arrayContaining(['moduleReadme', 'cdk-workmail-lambda.WorkMailFunction', 'cdk-workmail-lambda.InboundFlowRule']));
+  expect(translations.map((t) => t.where)).toEqual(expect.arrayContaining(['moduleReadme', 'cdk-workmail-lambda.WorkMailFunction', 'cdk-workmail-lambda.WorkMailNodejsFunction', 'cdk-workmail-lambda.InboundFlowRule']));
   execFileSync('python3', ['-m', 'py_compile', ...translations.map((t) => t.file)], { stdio: 'pipe' });
   expect(Object.entries(api.examples).filter(([, names]) => names.length > 0)).toEqual([]);
   const readme = translations.find((t) => t.where === 'moduleReadme')!.source;
-  expect(readme).toContain('from cdk_workmail_lambda import WorkMailOrganization, WorkMailFunction');
-  expect(readme).toMatch(/InboundAction\.run_lambda\(fn,\s+synchronous=True,\s+fallback_action=InboundAction\.MOVE_TO_JUNK/);
+  expect(readme).toContain('from cdk_workmail_lambda import WorkMailOrganization, WorkMailNodejsFunction, InboundFlowRule, InboundAction');
+  expect(readme).toMatch(/fn\.add_inbound_rule\("Scan",\s+synchronous=True,\s+fallback_action=InboundAction\.MOVE_TO_JUNK/);
+  expect(readme).toMatch(/InboundAction\.run_lambda\(fn,\s+synchronous=True,\s+rule_timeout=Duration\.minutes\(5\)\)/);
   // The unbound-name check sees a name nothing binds (what a template literal left untranslated would give).
   const control = path.join(tmp, 'control.py');
   fs.writeFileSync(control, 'from aws_cdk import Duration\n# fn: IFunction\nx = f"{this.region}"\ny = Duration.minutes(1)\n');

@@ -101,7 +101,7 @@ describe('Create', () => {
   test('an organization that does not exist fails with the service message', async () => {
     const missing = 'm-00000000000000000000000000000000';
     const e = await failure(create(INBOUND, inboundSyncRule({ OrganizationId: missing })));
-    expect(e.message).toBe(`Create inbound flow rule "scan-inbound" in ${missing}: EntityNotFoundException: Organization ${missing} does not exist`);
+    expect(e.message).toBe(`Create inbound flow rule "scan-inbound" in ${missing}: OrganizationNotFoundException: Organization ${missing} does not exist`);
   });
 });
 
@@ -253,7 +253,21 @@ describe('Delete', () => {
   test('an organization that is gone is a success', async () => {
     const id = 'm-00000000000000000000000000000000/outbound/r-1';
     expect(await handler(deleteEvent(OUTBOUND, id, outboundAsyncRule()), lambdaContext())).toEqual({ PhysicalResourceId: id });
+    expect(emulator.requests.map((r) => r.errorType)).toEqual(['OrganizationNotFoundException']);
+  });
+
+  test('an organization that is gone is a success when the service names it EntityNotFoundException too', async () => {
+    // The flow-rule operations are not in the published model: both names are read as "no such organization".
+    emulator.injectFault({ kind: 'service-error', errorType: 'EntityNotFoundException', message: 'Organization not found' });
+    const id = `${ORG}/outbound/r-1`;
+    expect(await handler(deleteEvent(OUTBOUND, id, outboundAsyncRule()), lambdaContext())).toEqual({ PhysicalResourceId: id });
     expect(emulator.requests.map((r) => r.errorType)).toEqual(['EntityNotFoundException']);
+  });
+
+  test('another service error on delete fails the resource', async () => {
+    emulator.injectFault({ kind: 'service-error', errorType: 'InvalidParameterException', message: 'bad RuleId' });
+    await expect(handler(deleteEvent(OUTBOUND, `${ORG}/outbound/r-1`, outboundAsyncRule()), lambdaContext()))
+      .rejects.toThrow(/InvalidParameterException: bad RuleId/);
   });
 
   test('a physical id that is not ours is a success without a call', async () => {
