@@ -80,6 +80,25 @@ function runLambdaSpec(fn: lambda.IFunction, options: RunLambdaOptions, fallback
 
 /**
  * What an inbound email flow rule does with a message that matches it.
+ *
+ * @example
+ * import { Duration } from 'aws-cdk-lib';
+ * import * as lambda from 'aws-cdk-lib/aws-lambda';
+ * import { InboundAction, InboundFlowRule, type IWorkMailOrganization } from 'cdk-workmail-lambda';
+ *
+ * declare const organization: IWorkMailOrganization;
+ * declare const fn: lambda.IFunction;
+ *
+ * new InboundFlowRule(this, 'Junk', { organization, action: InboundAction.MOVE_TO_JUNK, senderPatterns: ['ads.example'] });
+ * new InboundFlowRule(this, 'Partners', { organization, action: InboundAction.BYPASS_SPAM_CHECK, senderPatterns: ['*.partner.example'] });
+ * new InboundFlowRule(this, 'Scan', {
+ *   organization,
+ *   action: InboundAction.runLambda(fn, {
+ *     synchronous: true,
+ *     fallbackAction: InboundAction.bounce('The message could not be checked.'),
+ *     ruleTimeout: Duration.minutes(10),
+ *   }),
+ * });
  */
 export class InboundAction {
   /** Deliver the message as usual. */
@@ -126,6 +145,23 @@ export class InboundAction {
 
 /**
  * What an outbound email flow rule does with a message that matches it.
+ *
+ * @example
+ * import * as lambda from 'aws-cdk-lib/aws-lambda';
+ * import { OutboundAction, OutboundFlowRule, type IWorkMailOrganization } from 'cdk-workmail-lambda';
+ *
+ * declare const organization: IWorkMailOrganization;
+ * declare const fn: lambda.IFunction;
+ *
+ * new OutboundFlowRule(this, 'ViaGateway', {
+ *   organization,
+ *   action: OutboundAction.routeToSmtpGateway('archive-gateway'),
+ *   destinationPatterns: ['partner.example'],
+ * });
+ * new OutboundFlowRule(this, 'Disclaimer', {
+ *   organization,
+ *   action: OutboundAction.runLambda(fn, { synchronous: true, fallbackAction: OutboundAction.DEFAULT }),
+ * });
  */
 export class OutboundAction {
   /** Send the message as usual. */

@@ -141,6 +141,28 @@ export abstract class FlowRuleBase extends Resource implements IFlowRule {
  * that comes in from a matching sender to a matching recipient, such as running a Lambda function.
  *
  * @resource Custom::WorkMailInboundFlowRule
+ *
+ * @example
+ * import * as lambda from 'aws-cdk-lib/aws-lambda';
+ * import { InboundAction, InboundFlowRule, type IWorkMailOrganization } from 'cdk-workmail-lambda';
+ *
+ * declare const organization: IWorkMailOrganization;
+ * declare const fn: lambda.IFunction;
+ *
+ * // Run a function on mail from outside senders, wait for its answer, and move the message to Junk E-Mail
+ * // when the function keeps failing.
+ * new InboundFlowRule(this, 'Scan', {
+ *   organization,
+ *   action: InboundAction.runLambda(fn, { synchronous: true, fallbackAction: InboundAction.MOVE_TO_JUNK }),
+ *   ruleName: 'scan-inbound',
+ * });
+ *
+ * // Rules without a function: bounce one sender's mail.
+ * new InboundFlowRule(this, 'Blocked', {
+ *   organization,
+ *   action: InboundAction.bounce('Mail from this sender is not accepted.'),
+ *   senderPatterns: ['ads.example'],
+ * });
  */
 export class InboundFlowRule extends FlowRuleBase {
   constructor(scope: Construct, id: string, props: InboundFlowRuleProps) {
@@ -153,6 +175,21 @@ export class InboundFlowRule extends FlowRuleBase {
  * that a matching sender sends to a matching recipient, such as running a Lambda function.
  *
  * @resource Custom::WorkMailOutboundFlowRule
+ *
+ * @example
+ * import * as lambda from 'aws-cdk-lib/aws-lambda';
+ * import { OutboundAction, OutboundFlowRule, type IWorkMailOrganization } from 'cdk-workmail-lambda';
+ *
+ * declare const organization: IWorkMailOrganization;
+ * declare const fn: lambda.IFunction;
+ *
+ * // Run a function (asynchronously: the message is sent meanwhile) on what example.com sends to partners.
+ * new OutboundFlowRule(this, 'Archive', {
+ *   organization,
+ *   action: OutboundAction.runLambda(fn),
+ *   senderPatterns: ['example.com'],
+ *   destinationPatterns: ['partner.example'],
+ * });
  */
 export class OutboundFlowRule extends FlowRuleBase {
   constructor(scope: Construct, id: string, props: OutboundFlowRuleProps) {

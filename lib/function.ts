@@ -20,6 +20,26 @@ export interface WorkMailFunctionProps extends lambda.FunctionProps, WorkMailFun
  * and the permission for WorkMail to invoke it for its organization (limited to that organization and
  * its account). Add rules that run it with `addInboundRule()` and `addOutboundRule()`, or pass it to
  * `InboundAction.runLambda()` / `OutboundAction.runLambda()`.
+ *
+ * @example
+ * import { Duration } from 'aws-cdk-lib';
+ * import * as lambda from 'aws-cdk-lib/aws-lambda';
+ * import { WorkMailFunction, WorkMailOrganization } from 'cdk-workmail-lambda';
+ *
+ * const fn = new WorkMailFunction(this, 'Handler', {
+ *   organization: WorkMailOrganization.fromOrganizationId(this, 'Organization', 'm-0123456789abcdef0123456789abcdef'),
+ *   runtime: lambda.Runtime.NODEJS_24_X,
+ *   handler: 'index.handler',
+ *   code: lambda.Code.fromAsset('dist/handler'),
+ * });
+ *
+ * // WorkMail waits for its answer on inbound mail from example.org, retrying a failure for 30 minutes.
+ * fn.addInboundRule('Scan', { synchronous: true, ruleTimeout: Duration.minutes(30), senderPatterns: ['*.example.org'] });
+ * // It runs on every outbound message, while the message flows on.
+ * fn.addOutboundRule('Audit');
+ * // It may read the messages, and replace them from a synchronous rule.
+ * fn.grantReadMessageContent();
+ * fn.grantWriteMessageContent();
  */
 export class WorkMailFunction extends lambda.Function implements IWorkMailFunction {
   /** The organization whose rules run the function. */

@@ -37,6 +37,33 @@ export interface IdempotencyTableOptions {
  * for a table of your own, as the `idempotencyTable` prop of `WorkMailFunction`. Either way the function may
  * read and write the table's items (GetItem, PutItem, UpdateItem, DeleteItem, nothing more) and gets its name
  * in the `WORKMAIL_IDEMPOTENCY_TABLE_NAME` environment variable.
+ *
+ * @example
+ * import { RemovalPolicy } from 'aws-cdk-lib';
+ * import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+ * import * as lambda from 'aws-cdk-lib/aws-lambda';
+ * import { IdempotencyTable, WorkMailFunction, type IWorkMailOrganization } from 'cdk-workmail-lambda';
+ *
+ * declare const organization: IWorkMailOrganization;
+ * declare const sharedTable: dynamodb.ITable;
+ *
+ * // A table of its own, kept when the stack is deleted.
+ * new WorkMailFunction(this, 'Handler', {
+ *   organization,
+ *   runtime: lambda.Runtime.NODEJS_24_X,
+ *   handler: 'index.handler',
+ *   code: lambda.Code.fromAsset('dist/handler'),
+ *   idempotencyTable: IdempotencyTable.create({ removalPolicy: RemovalPolicy.RETAIN }),
+ * });
+ *
+ * // A table shared by several functions.
+ * new WorkMailFunction(this, 'Other', {
+ *   organization,
+ *   runtime: lambda.Runtime.NODEJS_24_X,
+ *   handler: 'index.handler',
+ *   code: lambda.Code.fromAsset('dist/other'),
+ *   idempotencyTable: IdempotencyTable.fromTable(sharedTable),
+ * });
  */
 export abstract class IdempotencyTable {
   /**

@@ -43,6 +43,17 @@ export interface MessageContentBucketProps {
  * updated message once, while the rule runs. The bucket policy lets `workmail.<region>.amazonaws.com`
  * `s3:GetObject` / `s3:GetObjectVersion` objects under `messages/` only over HTTPS, only for the
  * organization's messages (`aws:SourceArn`) and account (`aws:SourceAccount`).
+ *
+ * @example
+ * import { MessageContentBucket, type WorkMailFunction } from 'cdk-workmail-lambda';
+ *
+ * declare const tagger: WorkMailFunction;
+ * declare const filter: WorkMailFunction;
+ *
+ * // One bucket for the updated messages of two functions of the same organization.
+ * const bucket = new MessageContentBucket(this, 'UpdatedMessages', { organization: tagger.organization });
+ * tagger.grantWriteMessageContent(bucket);
+ * filter.grantWriteMessageContent(bucket);
  */
 export class MessageContentBucket extends s3.Bucket {
   constructor(scope: Construct, id: string, props: MessageContentBucketProps) {

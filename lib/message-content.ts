@@ -4,6 +4,16 @@ import { grantReadContent, messagesArn } from './private/message-content';
 
 /**
  * Grants of access to WorkMail message content (WorkMail Message Flow) for any principal.
+ *
+ * @example
+ * import * as lambda from 'aws-cdk-lib/aws-lambda';
+ * import { MessageContent, type IWorkMailOrganization } from 'cdk-workmail-lambda';
+ *
+ * declare const organization: IWorkMailOrganization;
+ *
+ * // A function that is not a WorkMailFunction reads the organization's messages.
+ * const fn = lambda.Function.fromFunctionName(this, 'Existing', 'existing-handler');
+ * MessageContent.grantRead(fn, organization);
  */
 export class MessageContent {
   /**

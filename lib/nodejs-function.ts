@@ -34,6 +34,23 @@ export interface WorkMailNodejsFunctionProps extends NodejsFunctionProps, WorkMa
  * synchronous rules (15 seconds), the permission for WorkMail to invoke it for its organization only, its own log
  * group, `addInboundRule()` / `addOutboundRule()`, the message content grants and the idempotency table. At
  * synth a missing entry file or handler export is an error naming the file.
+ *
+ * @example
+ * import { Duration } from 'aws-cdk-lib';
+ * import { InboundAction, WorkMailNodejsFunction, WorkMailOrganization } from 'cdk-workmail-lambda';
+ *
+ * // Bundles lambda/guard.ts (relative to where `cdk synth` runs) with esbuild, for the newest Node.js runtime.
+ * const fn = new WorkMailNodejsFunction(this, 'Guard', {
+ *   organization: WorkMailOrganization.fromOrganizationId(this, 'Organization', 'm-0123456789abcdef0123456789abcdef'),
+ *   entry: 'lambda/guard.ts',
+ * });
+ *
+ * // WorkMail waits for its answer on inbound mail, and moves the message to Junk when it keeps failing.
+ * fn.addInboundRule('Guard', {
+ *   synchronous: true,
+ *   fallbackAction: InboundAction.MOVE_TO_JUNK,
+ *   ruleTimeout: Duration.minutes(30),
+ * });
  */
 export class WorkMailNodejsFunction extends NodejsFunction implements IWorkMailFunction {
   /** The organization whose rules run the function. */

@@ -9,6 +9,16 @@ import { invalid, warn, WARNINGS } from './private/errors';
  *
  * The organization must be in a Region where WorkMail runs (us-east-1, us-west-2, eu-west-1); a stack in
  * another Region fails at synth time, and a stack whose Region is not known at synth time gets a warning.
+ *
+ * @example
+ * import { WorkMailOrganization } from 'cdk-workmail-lambda';
+ *
+ * // The organization of this id in the stack's account and Region.
+ * const organization = WorkMailOrganization.fromOrganizationId(this, 'Organization', 'm-0123456789abcdef0123456789abcdef');
+ *
+ * // An organization by ARN, in a stack of the same account and Region.
+ * const byArn = WorkMailOrganization.fromOrganizationArn(this, 'ByArn',
+ *   'arn:aws:workmail:us-east-1:123456789012:organization/m-00112233445566778899aabbccddeeff');
  */
 export class WorkMailOrganization {
   /**

@@ -26,15 +26,20 @@ const exact = (range, what) => {
 };
 const FLOOR = exact(pkg.peerDependencies['aws-cdk-lib'], 'peerDependencies["aws-cdk-lib"]');
 const NEWEST = exact(pkg.devDependencies['aws-cdk-lib'], 'devDependencies["aws-cdk-lib"]');
-/** The optional peers (the AWS SDK clients of the runtime's message content calls). */
+/**
+ * The optional peers (the AWS SDK clients of the runtime's message content calls). They have no range in
+ * `peerDependencies` (jsii takes no peer that is not a jsii module): the floor is the devDependency, the version
+ * developed with (docs/compatibility.md).
+ */
 const OPTIONAL_PEERS = Object.keys(pkg.peerDependenciesMeta ?? {}).filter((name) => pkg.peerDependenciesMeta[name].optional);
+const optionalPeerFloor = (name) => exact(pkg.peerDependencies?.[name] ?? pkg.devDependencies[name], `the floor of ${name} (peerDependencies, else devDependencies)`);
 /** The newest release of a package on the registry (the top end of a caret range). */
-const newestOf = (name) => JSON.parse(npm(['view', `${name}@^${exact(pkg.peerDependencies[name], name)}`, 'version', '--json'], root)).toString().split(',').pop();
+const newestOf = (name) => JSON.parse(npm(['view', `${name}@^${optionalPeerFloor(name)}`, 'version', '--json'], root)).toString().split(',').pop();
 const CONSUMERS = [
   // The floor consumer also takes the oldest constructs and the oldest optional peers of their ranges.
   {
     label: `aws-cdk-lib ${FLOOR} (the floor of ${pkg.peerDependencies['aws-cdk-lib']})`, awsCdkLib: FLOOR, constructs: exact(pkg.peerDependencies.constructs, 'peerDependencies.constructs'),
-    optionalPeers: () => Object.fromEntries(OPTIONAL_PEERS.map((name) => [name, exact(pkg.peerDependencies[name], name)])),
+    optionalPeers: () => Object.fromEntries(OPTIONAL_PEERS.map((name) => [name, optionalPeerFloor(name)])),
   },
   {
     label: `aws-cdk-lib ${NEWEST} (the newest, as developed)`, awsCdkLib: NEWEST, constructs: exact(pkg.devDependencies.constructs, 'devDependencies.constructs'),
@@ -172,8 +177,10 @@ try {
     });
     if (!installed) continue;
     attempt('the installed package is exactly the packed files (nothing was built at install)', () => {
-      // A dependency npm had to nest under the package is not the package's own file.
-      const got = filesUnder(join(dir, 'node_modules', 'cdk-workmail-lambda')).filter((f) => !f.startsWith('node_modules/')).sort();
+      // A dependency npm had to nest under the package is not the package's own file; a bundled one is (it is packed).
+      const nestedPackage = (f) => f.split('/').slice(1, f.split('/')[1].startsWith('@') ? 3 : 2).join('/');
+      const bundled = new Set([...packed].filter((f) => f.startsWith('node_modules/')).map(nestedPackage));
+      const got = filesUnder(join(dir, 'node_modules', 'cdk-workmail-lambda')).filter((f) => !f.startsWith('node_modules/') || bundled.has(nestedPackage(f))).sort();
       const want = [...packed].sort();
       const extra = got.filter((f) => !want.includes(f));
       const missing = want.filter((f) => !got.includes(f));

@@ -15,8 +15,12 @@ describe('README usage example', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('synthesizes what the README says: the handler bundled, one permission, four rules, one provider', () => {
-    // The stack's entry is path.join(__dirname, 'handler.ts'): the README's handler block, written beside it.
-    const [file] = writeBlocks(dir, [findBlock('README.md', { fileName: 'usage.ts' }), findBlock('README.md', { fileName: 'handler.ts' })]);
+    // The stack's entry is 'lambda/handler.ts' (from the project's directory): here the README's handler block, written
+    // beside the stack, by its absolute path. (The README names no Node.js path API: the example is also shown in Python.)
+    const usage = findBlock('README.md', { fileName: 'usage.ts' });
+    expect(usage.code).toContain("entry: 'lambda/handler.ts',");
+    const [handlerFile] = writeBlocks(dir, [findBlock('README.md', { fileName: 'handler.ts' })]);
+    const [file] = writeBlocks(dir, [{ ...usage, code: usage.code.replace("entry: 'lambda/handler.ts',", `entry: ${JSON.stringify(handlerFile)},`) }]);
     jest.isolateModules(() => {
       const { DocStack } = require(file);
       const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'readme-')) });

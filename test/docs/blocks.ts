@@ -1,5 +1,5 @@
 /**
- * The TypeScript blocks of README.md and docs/*.md as code: every ```ts (or ```typescript) block is found, written
+ * The TypeScript blocks of README.md and docs/*.md as code: every ```ts (or ```typescript, or ```mts) block is found, written
  * out as a file that imports this checkout instead of the published package, and type-checked (strict) by
  * test/docs/typecheck.test.ts. Tests that also run or synthesize a block take its file from here.
  *
@@ -42,7 +42,9 @@ export function documents(): string[] {
   return ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
 }
 
-const FENCE = /^```(ts|typescript)\s*$/;
+// ```mts marks TypeScript that runs in Node.js only (a handler's code): jsii-rosetta, which translates the README's
+// ```ts blocks for the Python documentation (Construct Hub, API.python.md), leaves it as it is.
+const FENCE = /^```(ts|typescript|mts)\s*$/;
 const MARKER = /^<!--\s*doc-block:\s*(.*?)\s*-->$/;
 
 /** The TypeScript blocks of one document, with their markers; a malformed marker throws, naming the line. */

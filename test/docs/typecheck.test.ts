@@ -14,7 +14,7 @@ test('every ```ts block of the README and docs/ is found: the fences the parser 
   expect(blocks.length).toBeGreaterThan(10);
   for (const doc of ['README.md', 'docs/runtime.md', 'docs/message-content.md']) expect(blocks.some((b) => b.doc === doc)).toBe(true);
   for (const doc of documents()) {
-    const fences = (fs.readFileSync(path.join(ROOT, doc), 'utf8').match(/^```(ts|typescript|tsx)\b.*$/gm) ?? []).length;
+    const fences = (fs.readFileSync(path.join(ROOT, doc), 'utf8').match(/^```(ts|typescript|tsx|mts)\b.*$/gm) ?? []).length;
     expect([doc, blocks.filter((b) => b.doc === doc).length]).toEqual([doc, fences]);
   }
 });

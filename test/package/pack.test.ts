@@ -21,6 +21,22 @@ const RUNTIME_ESM_TYPES = 'dist/runtime/index.d.mts';
 /** The bundled provider (assets/flow-rule-provider, PROVIDER_ASSET_DIR in lib/private/provider.ts). */
 const PROVIDER_BUNDLE = 'assets/flow-rule-provider/index.js';
 const SERVICE_BUNDLE = 'local/service/bundle.js';
+/** The jsii assembly and its tablet of translated examples (Construct Hub, other languages), the API reference. */
+const JSII_FILES = ['.jsii', '.jsii.tabl.json', 'API.md', 'API.python.md'];
+
+/** The packages `bundledDependencies` puts in the tarball: those named, and what they depend on, from this checkout. */
+function bundledClosure(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const seen = new Set<string>();
+  const queue: string[] = [...(pkg.bundledDependencies ?? [])];
+  while (queue.length) {
+    const name = queue.shift()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    queue.push(...Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).dependencies ?? {}));
+  }
+  return [...seen].sort();
+}
 
 function sourcesUnder(dir: string): string[] {
   const abs = path.join(ROOT, dir);
@@ -64,7 +80,7 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  test('holds every compiled source of lib/ and lambda/rules/ (.js and .d.ts; the wire contract among them), the types of lambda/runtime/, the runtime bundle, the provider bundle and the LICENSE', () => {
+  test('holds every compiled source of lib/ and lambda/rules/ (.js and .d.ts; the wire contract among them), the types of lambda/runtime/, the runtime bundle, the provider bundle, the jsii assembly, the README with the docs it links to, and the LICENSE', () => {
     const sources = COMPILED_SOURCES.flatMap(sourcesUnder);
     expect(sources).toContain('lib/index.ts');
     expect(sources).toContain('lambda/rules/index.ts');
@@ -72,21 +88,29 @@ describe('npm pack', () => {
     const runtimeTypes = sourcesUnder('lambda/runtime').map((s) => s.replace(/\.ts$/, '.d.ts'));
     expect(runtimeTypes).toContain('lambda/runtime/index.d.ts');
     const expected = sources.map((s) => s.replace(/\.ts$/, '')).flatMap((s) => [`${s}.js`, `${s}.d.ts`]);
-    const missing = [...expected, ...runtimeTypes, RUNTIME_BUNDLE, RUNTIME_ESM_BUNDLE, RUNTIME_ESM_TYPES, PROVIDER_BUNDLE, 'package.json', 'LICENSE'].filter((f) => !packed.includes(f));
+    const docs = fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+    expect(docs).toContain('docs/runtime.md');
+    const missing = [...expected, ...runtimeTypes, RUNTIME_BUNDLE, RUNTIME_ESM_BUNDLE, RUNTIME_ESM_TYPES, PROVIDER_BUNDLE, ...JSII_FILES, ...docs,
+      'README.md', 'package.json', 'LICENSE'].filter((f) => !packed.includes(f));
     expect(missing).toEqual([]);
     // The runtime's code ships as one file (and as ES modules in esm/): its per-file CommonJS output does not.
     expect(packed.filter((f) => /^lambda\/runtime\/.*\.js$/.test(f))).toEqual([]);
   });
 
-  test('holds no TypeScript source, test, benchmark, example or build leftover', () => {
-    const unwanted = packed.filter((f) =>
+  test('holds no TypeScript source, test, benchmark, example or build leftover; node_modules/ holds the bundled dependencies only', () => {
+    const unwanted = packed.filter((f) => !f.startsWith('node_modules/')).filter((f) =>
       (f.endsWith('.ts') && !f.endsWith('.d.ts'))
       || /^(test|bench|bin|scripts|cdk\.out|coverage|\.bench|node_modules)\//.test(f)
-      || /\.test\.|\.tgz$|\.tsbuildinfo$|^tsconfig|^jest\.config|^cdk\.json$/.test(f)
+      || /\.test\.|\.tgz$|\.tsbuildinfo$|^tsconfig|^jest\.config|^cdk\.json$|^rosetta\//.test(f)
       || f.startsWith('assets/examples/')
       || (f.startsWith('lambda/') && !COMPILED_SOURCES.some((dir) => f.startsWith(`${dir}/`))
         && !(f.startsWith('lambda/runtime/') && f.endsWith('.d.ts'))));
     expect(unwanted).toEqual([]);
+    // jsii accepts no dependency that is not a jsii module unless it is bundled: the MIME libraries ship inside the tarball.
+    const bundled = [...new Set(packed.filter((f) => f.startsWith('node_modules/')).map((f) => f.split('/').slice(1, f.split('/')[1].startsWith('@') ? 3 : 2).join('/')))].sort();
+    expect(bundled).toEqual(bundledClosure());
+    expect(bundled).toEqual(expect.arrayContaining(['iconv-lite', 'libbase64', 'libmime', 'libqp']));
+    for (const name of bundled) expect(packed).toContain(`node_modules/${name}/package.json`);
   });
 
   test('"main" and "types" are in the package, and every relative import of a shipped .js / .d.ts resolves inside it', () => {
@@ -95,7 +119,7 @@ describe('npm pack', () => {
     expect(packed).toContain(path.posix.normalize(pkg.types));
     const files = new Set(packed);
     const unresolved = packed
-      .filter((f) => (f.endsWith('.js') || f.endsWith('.d.ts')) && !f.startsWith('assets/'))
+      .filter((f) => (f.endsWith('.js') || f.endsWith('.d.ts')) && !f.startsWith('assets/') && !f.startsWith('node_modules/'))
       .flatMap((f) => relativeSpecifiers(fs.readFileSync(path.join(ROOT, f), 'utf8'))
         .filter((s) => !resolvesIn(files, f, s))
         .map((s) => `${f} -> ${s}`));
@@ -165,14 +189,14 @@ describe('npm pack', () => {
     expect(packages).toEqual([]);
   });
 
-  test('the shipped .js requires no package but Node built-ins and the declared (peer) dependencies', () => {
+  test('the shipped .js requires no package but Node built-ins and the declared dependencies, peers and optional peers', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+    const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {}), ...Object.keys(pkg.peerDependenciesMeta ?? {})]);
     const builtins = new Set(require('node:module').builtinModules as string[]);
     const undeclared = packed
       // The bundles (the provider, the command's service calls) are checked by loading them alone, below: the SDK
-      // inside them quotes require("…") in its error messages.
-      .filter((f) => f.endsWith('.js') && !f.startsWith('assets/') && f !== SERVICE_BUNDLE)
+      // inside them quotes require("…") in its error messages. node_modules/ holds the bundled dependencies' own code.
+      .filter((f) => f.endsWith('.js') && !f.startsWith('assets/') && !f.startsWith('node_modules/') && f !== SERVICE_BUNDLE)
       .flatMap((f) => [...fs.readFileSync(path.join(ROOT, f), 'utf8').matchAll(/require\(\s*["']([^."'][^"']*)["']\s*\)/g)]
         .map((m) => m[1])
         .filter((name) => {

@@ -53,9 +53,14 @@ export function link(modules: string, names: readonly string[]): void {
   }
 }
 
-/** The package's runtime `dependencies`: what `npm install` of it brings along. */
+/**
+ * The package's runtime `dependencies` that `npm install` of it fetches: those not bundled in the tarball (the
+ * bundled ones, extracted with it, are in its own node_modules/).
+ */
 export function packageDependencies(): string[] {
-  return Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).dependencies ?? {});
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const bundled = new Set<string>(pkg.bundledDependencies ?? pkg.bundleDependencies ?? []);
+  return Object.keys(pkg.dependencies ?? {}).filter((name) => !bundled.has(name));
 }
 
 /** This process's environment without what would load this checkout's modules into a child (NODE_PATH, ts-node). */

@@ -17,7 +17,7 @@ export function exportOf<T>(loaded: unknown, packageName: SdkPackage, name: stri
   const value = mod?.[name] ?? mod?.default?.[name];
   if (typeof value !== 'function') {
     throw new WorkMailConfigurationError('MISSING_PACKAGE', `${packageName} was loaded but has no export ${name}: install a release of ${packageName} ` +
-      'within the peer dependency range of cdk-workmail-lambda');
+      'that cdk-workmail-lambda supports (its docs/compatibility.md)');
   }
   return value as T;
 }
