@@ -20,7 +20,11 @@ import { median, ms, table } from './stats';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Splitter, Joiner } = require('mailsplit') as { Splitter: new () => NodeJS.ReadWriteStream; Joiner: new () => NodeJS.ReadWriteStream };
 
-export const MIME_GOALS = { inProcessVsRead: 2, wholeProcessVsCopy: 1.3, rssGrowthVsMessage: 1.5 };
+/**
+ * The goals of the 40 MB figures. The whole process has a bar and an aim (the MIME hardening issue): the hardened
+ * scanner checks every line of the parts it copies, which the first figure (1.30 before it) did not.
+ */
+export const MIME_GOALS = { inProcessVsRead: 2, wholeProcessVsCopy: 1.5, wholeProcessVsCopyAim: 1.3, rssGrowthVsMessage: 1.5 };
 const MESSAGE_BYTES = 40 * 1024 * 1024;
 
 export interface MimeRow {
@@ -185,7 +189,7 @@ export function printMimeBench(r: MimeBenchResult): string {
     '',
     table([['hostile structures (in-process, from a Buffer)', 'size', 'median', 'runs (ms)'], ...r.structures.map((x) => [x.name, `${(x.bytes / 1024).toFixed(0)} KiB`, ms(x.medianMs), x.runsMs.join(', ')])]),
     `ratios: in-process rewrite / plain read ${r.ratios.inProcessVsRead.toFixed(2)} (goal <= ${MIME_GOALS.inProcessVsRead}: ${met(r.ratios.inProcessVsRead, MIME_GOALS.inProcessVsRead)}); ` +
-      `whole process rewrite / plain copy ${r.ratios.wholeProcessVsCopy.toFixed(2)} (goal <= ${MIME_GOALS.wholeProcessVsCopy}: ${met(r.ratios.wholeProcessVsCopy, MIME_GOALS.wholeProcessVsCopy)}); ` +
+      `whole process rewrite / plain copy ${r.ratios.wholeProcessVsCopy.toFixed(2)} (goal <= ${MIME_GOALS.wholeProcessVsCopy}: ${met(r.ratios.wholeProcessVsCopy, MIME_GOALS.wholeProcessVsCopy)}; aim <= ${MIME_GOALS.wholeProcessVsCopyAim}: ${met(r.ratios.wholeProcessVsCopy, MIME_GOALS.wholeProcessVsCopyAim)}); ` +
       `peak RSS growth / message size ${r.ratios.rssGrowthVsMessage?.toFixed(2) ?? 'n/a'} (goal <= ${MIME_GOALS.rssGrowthVsMessage}: ${met(r.ratios.rssGrowthVsMessage, MIME_GOALS.rssGrowthVsMessage)})`,
   ].join('\n');
 }

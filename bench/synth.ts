@@ -24,15 +24,17 @@ const ORG_ID = 'm-0123456789abcdef0123456789abcdef';
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
 /**
- * The app commands. `example` and `bare` are in the style of cdk.json's `app` (`--prefer-ts-exts`: the
- * example's imports of lib/ load the .ts sources through ts-node). `exampleCompiled` is the same example
- * without `--prefer-ts-exts`: lib/ resolves to the compiled .js, as in a project that installs the package.
+ * The app commands. `example` is cdk.json's `app`, read from it: ts-node with swc as its transpiler and
+ * `--prefer-ts-exts`, so that the example's imports of lib/ load the .ts sources. `bare` and `bareAsset` run the
+ * same way. `exampleCompiled` is the example without `--prefer-ts-exts`: lib/ resolves to the compiled .js, as in a
+ * project that installs the package.
  */
+const CDK_APP: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).app;
 export const APP_COMMANDS = {
-  example: 'npx ts-node --transpile-only --prefer-ts-exts bin/app.ts',
-  exampleCompiled: 'npx ts-node --transpile-only bin/app.ts',
-  bare: 'npx ts-node --transpile-only --prefer-ts-exts bench/apps/bare-app.ts',
-  bareAsset: 'npx ts-node --transpile-only --prefer-ts-exts bench/apps/bare-asset-app.ts',
+  example: CDK_APP,
+  exampleCompiled: CDK_APP.replace(' --prefer-ts-exts', ''),
+  bare: CDK_APP.replace('bin/app.ts', 'bench/apps/bare-app.ts'),
+  bareAsset: CDK_APP.replace('bin/app.ts', 'bench/apps/bare-asset-app.ts'),
 };
 type AppName = keyof typeof APP_COMMANDS;
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The baseline app of the synth benchmark, run like bin/app.ts: `npx ts-node --transpile-only --prefer-ts-exts bench/apps/bare-app.ts`. */
+/** The baseline app of the synth benchmark, run the way cdk.json runs bin/app.ts (its `app` command with this file instead). */
 import { App } from 'aws-cdk-lib';
 import { BareStack } from './bare-stack';
 
