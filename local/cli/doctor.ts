@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { PROBE, runDoctor } from '../organization/doctor';
-import { ArgumentError, type Connect, TIMES, checkOrganizationId, checkRegion, checkTimeout, connectBundled, deadline } from '../organization/service';
+import { ArgumentError, type Connect, type ServiceTarget, TIMES, checkServiceTarget, connectBundled, deadline } from '../organization/service';
 import { type Command, type CommandIO, EXIT, UsageError, parsing } from './command';
 
 const USAGE = `usage: cdk-workmail-lambda doctor --organization <m-…> [--region <region>] [--probe] [--timeout <seconds>]
@@ -39,17 +39,14 @@ export function doctorCommand(connect: Connect = connectBundled): Command {
         args, strict: true,
         options: { organization: { type: 'string' }, region: { type: 'string' }, probe: { type: 'boolean' }, timeout: { type: 'string' } },
       }));
-      let organizationId: string;
-      let region: string;
-      let seconds: number;
+      let target: ServiceTarget;
       try {
-        organizationId = checkOrganizationId(values.organization);
-        region = checkRegion(values.region);
-        seconds = checkTimeout(values.timeout);
+        target = checkServiceTarget(values);
       } catch (error) {
         if (error instanceof ArgumentError) throw new UsageError(error.message);
         throw error;
       }
+      const { organizationId, region, seconds } = target;
       const interrupt = new AbortController();
       let interrupts = 0;
       const onSignal = (signal: NodeJS.Signals) => {

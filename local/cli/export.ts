@@ -10,7 +10,7 @@ import { OPERATIONS, type DescribedFlowRule } from '../../lambda/rules';
 import { flowRulesJson } from '../organization/rules-file';
 import { rulesModule } from '../organization/rules-module';
 import {
-  ArgumentError, type Connect, TIMES, checkOrganizationId, checkRegion, checkTimeout, connectBundled, deadline, explain, workMailRegionProblem,
+  ArgumentError, type Connect, type ServiceTarget, TIMES, checkServiceTarget, connectBundled, deadline, explain,
 } from '../organization/service';
 import { type Command, type CommandIO, EXIT, UsageError, parsing } from './command';
 
@@ -45,19 +45,14 @@ export function exportCommand(connect: Connect = connectBundled): Command {
         args, strict: true,
         options: { organization: { type: 'string' }, region: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, timeout: { type: 'string' } },
       }));
-      let organizationId: string;
-      let region: string;
-      let seconds: number;
+      let target: ServiceTarget;
       try {
-        organizationId = checkOrganizationId(values.organization);
-        region = checkRegion(values.region);
-        const problem = workMailRegionProblem(region);
-        if (problem) throw new ArgumentError(`--region: ${problem}`);
-        seconds = checkTimeout(values.timeout);
+        target = checkServiceTarget(values, true);
       } catch (error) {
         if (error instanceof ArgumentError) throw new UsageError(error.message);
         throw error;
       }
+      const { organizationId, region, seconds } = target;
       const format = values.format ?? 'ts';
       if (format !== 'ts' && format !== 'json') throw new UsageError(`--format must be ts or json, got ${JSON.stringify(format)}`);
       if (values.out !== undefined && (values.out === '' || (fs.existsSync(values.out) && fs.statSync(values.out).isDirectory()))) {

@@ -59,6 +59,26 @@ export function checkTimeout(value: string | undefined): number {
   return n;
 }
 
+/** Where a command that reaches the service goes, and for how long. */
+export interface ServiceTarget {
+  readonly organizationId: string;
+  readonly region: string;
+  readonly seconds: number;
+}
+
+/**
+ * `--organization`, `--region` and `--timeout` of a command that reaches the service, checked; with `workMailOnly`,
+ * a Region WorkMail does not run in is refused too (doctor reports that as one of its checks instead). A bad one is
+ * an `ArgumentError` that names it.
+ */
+export function checkServiceTarget(values: { organization?: string; region?: string; timeout?: string }, workMailOnly = false): ServiceTarget {
+  const organizationId = checkOrganizationId(values.organization);
+  const region = checkRegion(values.region);
+  const problem = workMailOnly ? workMailRegionProblem(region) : undefined;
+  if (problem) throw new ArgumentError(`--region: ${problem}`);
+  return { organizationId, region, seconds: checkTimeout(values.timeout) };
+}
+
 /** How the command reaches the service; a test can hand in another one. */
 export type Connect = (options: ServiceOptions) => WorkMailService;
 
