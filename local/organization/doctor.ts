@@ -88,23 +88,28 @@ export async function runDoctor(o: DoctorOptions): Promise<boolean> {
     return failed === 0;
   };
 
+  // The Region is checked even without credentials: it needs no call, and the user fixes both at once.
+  const checkRegion = (): boolean => {
+    const regionProblem = workMailRegionProblem(o.region);
+    if (regionProblem) line('FAIL', 'region', regionProblem);
+    else line('ok', 'region', `${o.region} is a WorkMail Region (${WORKMAIL_REGIONS.join(', ')})`);
+    return regionProblem === undefined;
+  };
   try {
     const identity = await o.service.callerIdentity();
     situation.account = identity.account;
     line('ok', 'credentials', `${identity.arn} (account ${identity.account})`);
   } catch (e) {
     line('FAIL', 'credentials', explain(e, 'GetCallerIdentity', situation));
-    skipRest('region', 'needs credentials');
+    checkRegion();
+    skipRest('organization', 'needs credentials');
     return finish();
   }
 
-  const regionProblem = workMailRegionProblem(o.region);
-  if (regionProblem) {
-    line('FAIL', 'region', regionProblem);
+  if (!checkRegion()) {
     skipRest('organization', 'needs a WorkMail Region');
     return finish();
   }
-  line('ok', 'region', `${o.region} is a WorkMail Region (${WORKMAIL_REGIONS.join(', ')})`);
 
   try {
     const org = await o.service.describeOrganization(o.organizationId);

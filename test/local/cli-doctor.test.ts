@@ -173,10 +173,21 @@ describe('the organization, permissions and credentials', () => {
     expect(lines(run.stdout).slice(1)).toEqual([
       "FAIL  credentials: no AWS credentials: the SDK's default chain found none (environment variables, ~/.aws/credentials and config, SSO, web identity, "
         + 'container and instance metadata); configure some (aws configure, aws sso login, AWS_PROFILE=<profile>) and run again',
-      'skip  region: needs credentials', 'skip  organization: needs credentials', 'skip  inbound rules: needs credentials', 'skip  outbound rules: needs credentials',
-      '1 of 1 checks failed, 4 skipped',
+      'ok    region: us-east-1 is a WorkMail Region (us-east-1, us-west-2, eu-west-1)',
+      'skip  organization: needs credentials', 'skip  inbound rules: needs credentials', 'skip  outbound rules: needs credentials',
+      '1 of 2 checks failed, 3 skipped',
     ]);
     expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+  });
+
+  test('no credentials and a Region WorkMail does not run in: both reported in one run', async () => {
+    const run = await cli(['doctor', '--organization', ORG, '--region', 'eu-central-1'], isolatedEnv());
+    expect(lines(run.stdout).slice(1, 3)).toEqual([
+      expect.stringMatching(/^FAIL  credentials: no AWS credentials/),
+      expect.stringMatching(/^FAIL  region: the Region "eu-central-1" is not a Region where Amazon WorkMail runs/),
+    ]);
+    expect(lines(run.stdout).at(-1)).toBe('2 of 2 checks failed, 3 skipped');
     expect(run.status).toBe(1);
   });
 
