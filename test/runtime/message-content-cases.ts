@@ -8,18 +8,18 @@ import {
 import type { MessageFlowEmulator } from '../../local/endpoints/message-flow';
 import { MessageContentEndpoints, type S3Kind, startMessageContentEndpoints, startOtherS3 } from '../local/message-content-endpoints';
 
-const BUCKET = 'message-content-test';
-const MIME = 'From: a@example.com\r\nTo: b@example.org\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\nSubject: Hello\r\n\r\nBody line\r\n';
+export const BUCKET = 'message-content-test';
+export const MIME = 'From: a@example.com\r\nTo: b@example.org\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\nSubject: Hello\r\n\r\nBody line\r\n';
 let nextId = 0;
 const newId = () => `0000${nextId++}-1111-2222-3333-444444444444`.slice(-36);
 
-async function read(stream: Readable): Promise<string> {
+export async function read(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function captured(promise: Promise<unknown>): Promise<any> {
+export async function captured(promise: Promise<unknown>): Promise<any> {
   try {
     await promise;
   } catch (error) {

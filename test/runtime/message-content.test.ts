@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { describeMessageContent } from './message-content-cases';
+import { BUCKET, MIME, captured, describeMessageContent, read } from './message-content-cases';
 
 describeMessageContent('built-in');
 
@@ -25,21 +25,6 @@ describe('cold start', () => {
 });
 
 describe('without the AWS SDK packages (as where they are not installed or not bundled)', () => {
-  const BUCKET = 'message-content-test';
-  const MIME = 'From: a@example.com\r\nTo: b@example.org\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\nSubject: Hello\r\n\r\nBody line\r\n';
-  async function read(stream: Readable): Promise<string> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(Buffer.from(chunk));
-    return Buffer.concat(chunks).toString('utf8');
-  }
-  async function captured(promise: Promise<unknown>): Promise<any> {
-    try {
-      await promise;
-    } catch (error) {
-      return error;
-    }
-    throw new Error('expected a rejection');
-  }
   /** The module loaded afresh, with `missing` failing to load as Node fails on a package that is not there. */
   async function withoutPackages<T>(missing: string[], run: (m: typeof import('../../lambda/runtime/message-content')) => Promise<T>): Promise<T> {
     let result: T;
