@@ -13,44 +13,32 @@ for (const name of existsSync(examples) ? readdirSync(examples) : []) {
   if (existsSync(join(examples, name, 'index.ts'))) entries.push({ name: `examples/${name}`, entry: `lambda/examples/${name}/index.ts` });
 }
 
+/** One self-contained CommonJS file for Node, with the AWS SDK inside: the Lambda assets and the command's service calls. */
+const NODE_BUNDLE = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  // Node 20 is the oldest Node this package supports (tests load the bundles on it); Lambda runs a newer one.
+  target: 'node20',
+  // Prefer the ES module builds of the SDK so that esbuild can drop what the handler never calls.
+  mainFields: ['module', 'main'],
+  // The SDK's ES builds load some Node modules lazily with import(); as require() they also load
+  // where dynamic import is not available (a vm context such as jest's).
+  supported: { 'dynamic-import': false },
+  minify: true,
+  logLevel: 'warning',
+};
+
 for (const { name, entry } of entries) {
   const outdir = join(root, 'assets', name);
   rmSync(outdir, { recursive: true, force: true });
-  await build({
-    entryPoints: [join(root, entry)],
-    outfile: join(outdir, 'index.js'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    // Node 20 is the oldest Node this package supports (tests load the bundles on it); Lambda runs a newer one.
-    target: 'node20',
-    // Prefer the ES module builds of the SDK so that esbuild can drop what the handler never calls.
-    mainFields: ['module', 'main'],
-    // The SDK's ES builds load some Node modules lazily with import(); as require() they also load
-    // where dynamic import is not available (a vm context such as jest's).
-    supported: { 'dynamic-import': false },
-    minify: true,
-    legalComments: 'external',
-    logLevel: 'warning',
-  });
+  await build({ ...NODE_BUNDLE, entryPoints: [join(root, entry)], outfile: join(outdir, 'index.js'), legalComments: 'external' });
 }
 console.log(`bundled ${entries.map((e) => e.name).join(', ')} into assets/`);
 
 // What `cdk-workmail-lambda doctor` and `export` call on the service: the provider's client and contract with the AWS
 // SDK, in one file that ships in local/ (the command needs no SDK installed; tsc leaves local/service/index.ts alone).
-await build({
-  entryPoints: [join(root, 'local/service/index.ts')],
-  outfile: join(root, 'local/service/bundle.js'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  mainFields: ['module', 'main'],
-  supported: { 'dynamic-import': false },
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+await build({ ...NODE_BUNDLE, entryPoints: [join(root, 'local/service/index.ts')], outfile: join(root, 'local/service/bundle.js'), legalComments: 'none' });
 console.log('bundled the service calls of the command into local/service/bundle.js');
 
 // The handler toolkit (`cdk-workmail-lambda/runtime`) also ships as ES modules, one file per source file,
