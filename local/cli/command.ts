@@ -99,6 +99,16 @@ export function parsing<R>(parse: () => R): R {
   }
 }
 
+/** What `check` returns; an error of the class `bad` (a bad argument) that it throws becomes a `UsageError` with its message. */
+export function usageOf<R>(check: () => R, bad: abstract new (...args: never[]) => Error): R {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof bad) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** A whole number option within bounds, or `UsageError`. */
 export function integerOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;

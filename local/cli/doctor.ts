@@ -6,8 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { PROBE, runDoctor } from '../organization/doctor';
-import { ArgumentError, type Connect, type ServiceTarget, TIMES, checkServiceTarget, connectBundled, deadline } from '../organization/service';
-import { type Command, type CommandIO, EXIT, UsageError, parsing } from './command';
+import { ArgumentError, type Connect, TIMES, checkServiceTarget, connectBundled, deadline } from '../organization/service';
+import { type Command, type CommandIO, EXIT, parsing, usageOf } from './command';
 
 const USAGE = `usage: cdk-workmail-lambda doctor --organization <m-…> [--region <region>] [--probe] [--timeout <seconds>]
 
@@ -39,14 +39,7 @@ export function doctorCommand(connect: Connect = connectBundled): Command {
         args, strict: true,
         options: { organization: { type: 'string' }, region: { type: 'string' }, probe: { type: 'boolean' }, timeout: { type: 'string' } },
       }));
-      let target: ServiceTarget;
-      try {
-        target = checkServiceTarget(values);
-      } catch (error) {
-        if (error instanceof ArgumentError) throw new UsageError(error.message);
-        throw error;
-      }
-      const { organizationId, region, seconds } = target;
+      const { organizationId, region, seconds } = usageOf(() => checkServiceTarget(values), ArgumentError);
       const interrupt = new AbortController();
       let interrupts = 0;
       const onSignal = (signal: NodeJS.Signals) => {

@@ -10,9 +10,9 @@ import { OPERATIONS, type DescribedFlowRule } from '../../lambda/rules';
 import { flowRulesJson } from '../organization/rules-file';
 import { rulesModule } from '../organization/rules-module';
 import {
-  ArgumentError, type Connect, type ServiceTarget, TIMES, checkServiceTarget, connectBundled, deadline, explain,
+  ArgumentError, type Connect, TIMES, checkServiceTarget, connectBundled, deadline, explain,
 } from '../organization/service';
-import { type Command, type CommandIO, EXIT, UsageError, parsing } from './command';
+import { type Command, type CommandIO, EXIT, UsageError, parsing, usageOf } from './command';
 
 const USAGE = `usage: cdk-workmail-lambda export --organization <m-…> [--region <region>] [--format ts|json] [--out <file>]
                                  [--timeout <seconds>]
@@ -45,14 +45,7 @@ export function exportCommand(connect: Connect = connectBundled): Command {
         args, strict: true,
         options: { organization: { type: 'string' }, region: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, timeout: { type: 'string' } },
       }));
-      let target: ServiceTarget;
-      try {
-        target = checkServiceTarget(values, true);
-      } catch (error) {
-        if (error instanceof ArgumentError) throw new UsageError(error.message);
-        throw error;
-      }
-      const { organizationId, region, seconds } = target;
+      const { organizationId, region, seconds } = usageOf(() => checkServiceTarget(values, true), ArgumentError);
       const format = values.format ?? 'ts';
       if (format !== 'ts' && format !== 'json') throw new UsageError(`--format must be ts or json, got ${JSON.stringify(format)}`);
       if (values.out !== undefined && (values.out === '' || (fs.existsSync(values.out) && fs.statSync(values.out).isDirectory()))) {

@@ -89,7 +89,7 @@ export async function runDoctor(o: DoctorOptions): Promise<boolean> {
   };
 
   // The Region is checked even without credentials: it needs no call, and the user fixes both at once.
-  const checkRegion = (): boolean => {
+  const reportRegion = (): boolean => {
     const regionProblem = workMailRegionProblem(o.region);
     if (regionProblem) line('FAIL', 'region', regionProblem);
     else line('ok', 'region', `${o.region} is a WorkMail Region (${WORKMAIL_REGIONS.join(', ')})`);
@@ -101,12 +101,12 @@ export async function runDoctor(o: DoctorOptions): Promise<boolean> {
     line('ok', 'credentials', `${identity.arn} (account ${identity.account})`);
   } catch (e) {
     line('FAIL', 'credentials', explain(e, 'GetCallerIdentity', situation));
-    checkRegion();
+    reportRegion();
     skipRest('organization', 'needs credentials');
     return finish();
   }
 
-  if (!checkRegion()) {
+  if (!reportRegion()) {
     skipRest('organization', 'needs a WorkMail Region');
     return finish();
   }
